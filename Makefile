@@ -1,0 +1,52 @@
+# The only entry points: make run · make test · make e2e · make bench
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+STAMP := $(VENV)/.installed
+APPS := $(wildcard */apps.py site/*/apps.py)
+
+.PHONY: install run test e2e bench lint translations clean
+
+$(STAMP): requirements.lock pyproject.toml $(APPS)
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+install: $(STAMP) translations
+
+translations: $(STAMP)
+	$(BIN)/python manage.py compiletranslations
+
+## Install, migrate, load demo content and serve http://$(HOST):$(PORT)/ with daphne.
+run: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	@echo "Ordrom is at http://$(HOST):$(PORT)/ (stop with Ctrl-C)"
+	$(BIN)/daphne --access-log /dev/null -b $(HOST) -p $(PORT) ordrom.asgi:application
+
+## The whole pytest suite except the browser tests (SQLite + in-memory layer unless
+## DATABASE_URL / REDIS_URL are set).
+test: install
+	$(BIN)/python -m pytest -m "not e2e" $(PYTEST_ARGS)
+
+## Real-browser tests: Playwright driving Debian's Chromium (/usr/bin/chromium).
+e2e: install
+	$(BIN)/python -m pytest -m e2e tests/e2e $(PYTEST_ARGS)
+
+bench: install
+	$(BIN)/python tests/load/bench.py
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) var ordrom.sqlite3*

@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    name = "accounts"
+    verbose_name = _("Accounts")
+
+    def ready(self):
+        from accounts import services
+        from ordrom import personal_data
+
+        # The account itself goes last: every other section still needs the user row.
+        personal_data.register(
+            "account",
+            export=services.account_export_section,
+            erase=services.account_erase_section,
+            order=1000,
+        )

@@ -1,0 +1,39 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+ERROR_WRONG_PASSWORD = _("The password is not correct. Your account was not deleted.")
+ERROR_NOT_CONFIRMED = _("Tick the box to confirm that you want to delete your account.")
+
+
+class NotificationEmailForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Email for notifications (optional)"),
+        required=False,
+        help_text=_(
+            "We only use it to tell you that an answer is waiting. It is never shown to "
+            "other members or to our staff. Leave it empty to remove it."
+        ),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+
+class AccountDeleteForm(forms.Form):
+    password = forms.CharField(
+        label=_("Your password or key phrase"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    confirm = forms.BooleanField(
+        label=_("I understand that everything I have written will be deleted for good."),
+        error_messages={"required": ERROR_NOT_CONFIRMED},
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(ERROR_WRONG_PASSWORD, code="wrong_password")
+        return password

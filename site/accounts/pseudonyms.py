@@ -1,0 +1,86 @@
+"""What a pseudonym may be.
+
+A pseudonym is all other people see of a member, so it must not pass for staff and must
+not carry contact details (a young user's phone number in the forum is exactly what the
+moderation exists to prevent).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from ordrom.contact_details import find_contact_details
+
+MIN_LENGTH = 3
+MAX_LENGTH = 30
+
+ERROR_LENGTH = _("A pseudonym must be between %(min)d and %(max)d characters long.")
+ERROR_CHARACTERS = _(
+    "A pseudonym may only contain letters, digits, spaces, dots, hyphens and underscores."
+)
+ERROR_STAFF = _(
+    "This pseudonym could be mistaken for one of our staff. Please choose another one."
+)
+ERROR_CONTACT = _(
+    "A pseudonym must not contain a phone number, an email or a web address, "
+    "so you stay anonymous. Please choose another one."
+)
+
+_ALLOWED = re.compile(r"^[\w .\-]+$")
+# Words that would make a member look like staff, in Norwegian and English. Checked as
+# substrings of the pseudonym with look-alike characters folded ("Adm1n", "V e i l e d e r").
+RESERVED = (
+    "admin",
+    "administrator",
+    "veileder",
+    "moderator",
+    "koordinator",
+    "coordinator",
+    "supervisor",
+    "redaktor",
+    "editor",
+    "ordrom",
+    "mentalhelse",
+    "sidetmedord",
+    "support",
+    "kundeservice",
+    "ansatt",
+    "staff",
+    "official",
+    "offisiell",
+    "superuser",
+    "webmaster",
+    "sysadmin",
+)
+_LOOKALIKES = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a",
+                             "$": "s", "|": "l", "!": "i", "ø": "o", "å": "a", "æ": "ae"})
+
+
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text.casefold())
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = text.translate(_LOOKALIKES)
+    return re.sub(r"[^a-z]", "", text)
+
+
+def looks_like_staff(pseudonym: str) -> bool:
+    folded = _fold(pseudonym)
+    return any(word in folded for word in RESERVED)
+
+
+def validate_pseudonym(pseudonym: str) -> None:
+    """Raise ValidationError with a message the member can act on."""
+    if not MIN_LENGTH <= len(pseudonym) <= MAX_LENGTH:
+        raise ValidationError(
+            ERROR_LENGTH, code="length", params={"min": MIN_LENGTH, "max": MAX_LENGTH}
+        )
+    if find_contact_details(pseudonym) or "@" in pseudonym:
+        raise ValidationError(ERROR_CONTACT, code="contact_details")
+    if not _ALLOWED.match(pseudonym) or pseudonym.strip() != pseudonym:
+        raise ValidationError(ERROR_CHARACTERS, code="characters")
+    if looks_like_staff(pseudonym):
+        raise ValidationError(ERROR_STAFF, code="reserved")

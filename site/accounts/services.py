@@ -1,0 +1,95 @@
+"""Every state change of an account: one function each, the only writers."""
+
+from __future__ import annotations
+
+import secrets
+
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import transaction
+
+from accounts.pseudonyms import validate_pseudonym
+from ordrom import personal_data
+from ordrom.roles import STAFF_ROLES, Role
+
+User = get_user_model()
+
+
+def member_role_grant(*, user) -> None:
+    group, _ = Group.objects.get_or_create(name=Role.MEMBER)
+    user.groups.add(group)
+
+
+@transaction.atomic
+def staff_create(*, username: str, role: Role) -> tuple[User, str]:
+    """Create a staff account with a one-time password, returned once to the caller.
+
+    The password is meant to be changed at first login, where 2FA is also set up.
+    """
+    if role not in STAFF_ROLES:
+        raise ValueError(f"{role!r} is not a staff role")
+    password = secrets.token_urlsafe(18)
+    user = User(username=username)
+    user.set_password(password)
+    user.full_clean(exclude=["password"])
+    user.save()
+    user.groups.add(Group.objects.get(name=role))
+    return user, password
+
+
+def account_email_set(*, user, email: str) -> None:
+    """Set or clear the optional notification address.
+
+    It lives on ``User.email`` only; allauth's EmailAddress table is kept in step so
+    allauth never offers a stale address for password reset.
+    """
+    email = email.strip()
+    with transaction.atomic():
+        user.email = email
+        user.save(update_fields=["email"])
+        EmailAddress.objects.filter(user=user).delete()
+        if email:
+            EmailAddress.objects.create(user=user, email=email, primary=True, verified=False)
+
+
+def account_delete(*, user) -> None:
+    """Delete the account and everything personal, through the personal-data registry."""
+    personal_data.erase_user(user)
+
+
+def account_export(*, user) -> dict:
+    return personal_data.export_user(user)
+
+
+# --- The "account" section of the personal-data registry --------------------------------------
+
+
+def account_export_section(user) -> dict:
+    return {
+        "pseudonym": user.username,
+        "email": user.email or None,
+        "joined": user.date_joined.isoformat(),
+        "last_login": user.last_login.isoformat() if user.last_login else None,
+        "roles": sorted(user.groups.values_list("name", flat=True)),
+        "two_factor_methods": sorted(
+            Authenticator.objects.filter(user=user).values_list("type", flat=True)
+        ),
+    }
+
+
+def account_erase_section(user) -> None:
+    # Authenticators, email addresses and group links go with the row (CASCADE); sessions
+    # are ended by the view that calls account_delete.
+    user.delete()
+
+
+__all__ = [
+    "account_delete",
+    "account_email_set",
+    "account_export",
+    "member_role_grant",
+    "staff_create",
+    "validate_pseudonym",
+]

@@ -1,0 +1,127 @@
+"""Request/response middleware for the whole site: headers, language, sessions, staff 2FA."""
+
+from __future__ import annotations
+
+import time
+
+from csp.middleware import CSPMiddleware, PolicyParts
+from django.conf import settings
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import translation
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
+
+from ordrom import roles
+
+ADMIN_PREFIX = "/admin/"
+
+
+class SecurityHeadersMiddleware:
+    """Headers Django's SecurityMiddleware does not set."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
+        return response
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp with a second, looser policy for the Wagtail admin.
+
+    Wagtail's admin relies on inline scripts, so it cannot run under the strict policy
+    the public site uses (DESIGN.md, strict headers).
+    """
+
+    def get_policy_parts(self, request, response, report_only=False) -> PolicyParts:
+        parts = super().get_policy_parts(request, response, report_only)
+        if not report_only and parts.config is None and request.path.startswith(ADMIN_PREFIX):
+            parts.config = settings.ORDROM_ADMIN_CSP
+        return parts
+
+
+class LanguageMiddleware:
+    """Bokmål unless the visitor chose English with the language switch.
+
+    Unlike Django's LocaleMiddleware this ignores Accept-Language: the service is
+    Norwegian first, and the same URL shows the same language until someone asks otherwise.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.available = {code for code, _name in settings.LANGUAGES}
+
+    def __call__(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        language = chosen if chosen in self.available else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        patch_vary_headers(response, ("Cookie",))
+        response.headers.setdefault("Content-Language", language)
+        return response
+
+
+class IdleTimeoutMiddleware:
+    """End a signed-in session after ORDROM_IDLE_TIMEOUT seconds without a request.
+
+    Devices are often shared. The last-seen time is written at most once a minute so an
+    active user does not cost a session write per request.
+    """
+
+    KEY = "_ordrom_last_seen"
+    WRITE_EVERY = 60
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            now = int(time.time())
+            last_seen = request.session.get(self.KEY)
+            if last_seen is not None and now - last_seen > settings.ORDROM_IDLE_TIMEOUT:
+                logout(request)
+            elif last_seen is None or now - last_seen >= self.WRITE_EVERY:
+                request.session[self.KEY] = now
+        return self.get_response(request)
+
+
+class NoStoreForAuthenticatedMiddleware:
+    """A signed-in page must not be kept by the browser or a proxy (shared devices)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.user.is_authenticated:
+            add_never_cache_headers(response)
+            response.headers["Cache-Control"] = "no-store, private, max-age=0"
+        return response
+
+
+class StaffTwoFactorMiddleware:
+    """Staff without an active authenticator may only set one up.
+
+    allauth has no setting that forces MFA. A staff account that has signed in with its
+    password but has no TOTP authenticator yet is sent to the TOTP set-up page from every
+    /admin/ page, so nothing in the staff workspace is reachable on a password alone.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if (
+            settings.ORDROM_STAFF_REQUIRE_2FA
+            and request.path.startswith(ADMIN_PREFIX)
+            and request.user.is_authenticated
+            and roles.is_staff(request.user)
+            and not roles.has_two_factor(request.user)
+        ):
+            return redirect(reverse("mfa_activate_totp") + "?next=" + ADMIN_PREFIX)
+        return self.get_response(request)

@@ -1,0 +1,84 @@
+"""Roles and the one permission layer every view asks.
+
+Roles are Django groups. The group names are fixed here; their permissions are granted by
+data migrations (``accounts`` creates the groups, each app adds what its staff may do).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+
+
+class Role(StrEnum):
+    MEMBER = "member"
+    SUPERVISOR = "supervisor"
+    MODERATOR = "moderator"
+    COORDINATOR = "coordinator"
+    EDITOR = "editor"
+
+
+STAFF_ROLES = (Role.SUPERVISOR, Role.MODERATOR, Role.COORDINATOR, Role.EDITOR)
+
+
+def role_names(user) -> frozenset[str]:
+    """The user's role names, read once per request object and cached on it."""
+    if not user.is_authenticated:
+        return frozenset()
+    cached = getattr(user, "_ordrom_roles", None)
+    if cached is None:
+        cached = frozenset(user.groups.values_list("name", flat=True))
+        user._ordrom_roles = cached
+    return cached
+
+
+def has_role(user, *roles: Role) -> bool:
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    names = role_names(user)
+    return any(role in names for role in roles)
+
+
+def is_staff(user) -> bool:
+    """Anyone who works in the staff workspace (the Wagtail admin)."""
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or bool(role_names(user) & set(STAFF_ROLES))
+
+
+def has_two_factor(user) -> bool:
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.filter(user_id=user.pk, type=Authenticator.Type.TOTP).exists()
+
+
+def member_required(view):
+    """Signed-in members only. Staff accounts are for work, not for writing as a member."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def role_required(*roles: Role):
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not has_role(request.user, *roles):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator

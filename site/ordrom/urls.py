@@ -1,0 +1,34 @@
+from django.conf import settings
+from django.urls import include, path
+from django.views.generic import RedirectView
+from django.views.i18n import set_language
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from ordrom import health, views
+
+# Wagtail's own login bypasses allauth (no 2FA, no rate limits): send it to the one door.
+admin_login_redirect = RedirectView.as_view(pattern_name="account_login", query_string=True)
+
+urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("accounts/", include("accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("admin/login/", admin_login_redirect, name="wagtailadmin_login_redirect"),
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    path("quick-exit/", views.quick_exit, name="quick_exit"),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# Wagtail's page serving catches every other path, so it comes last.
+urlpatterns += [path("", include(wagtail_urls))]
+
+handler404 = "ordrom.views.page_not_found"
+handler500 = "ordrom.views.server_error"

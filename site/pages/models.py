@@ -1,0 +1,173 @@
+"""Wagtail page types and the site-wide settings editors maintain."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from pages.blocks import ArticleBodyBlock
+
+
+class HomePage(Page):
+    intro = RichTextField(_("introduction"), features=["bold", "italic", "link"], blank=True)
+    services_heading = models.CharField(
+        _("services heading"), max_length=120, default="", blank=True
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("intro"),
+        FieldPanel("services_heading"),
+        InlinePanel("featured_articles", label=_("Featured articles"), max_num=6),
+    ]
+    parent_page_types = ["wagtailcore.Page"]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("home page")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["featured"] = [
+            item.article
+            for item in self.featured_articles.select_related("article").all()
+            if item.article.live
+        ]
+        return context
+
+
+class FeaturedArticle(Orderable):
+    page = ParentalKey(HomePage, on_delete=models.CASCADE, related_name="featured_articles")
+    article = models.ForeignKey(
+        "pages.ArticlePage", on_delete=models.CASCADE, related_name="+", verbose_name=_("article")
+    )
+
+    panels = [FieldPanel("article")]
+
+
+class ArticleIndexPage(Page):
+    intro = RichTextField(_("introduction"), features=["bold", "italic", "link"], blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    subpage_types = ["pages.ArticlePage"]
+
+    class Meta:
+        verbose_name = _("article index")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["articles"] = (
+            ArticlePage.objects.child_of(self).live().public().order_by("-first_published_at")
+        )
+        return context
+
+
+class ArticlePage(Page):
+    summary = models.TextField(_("summary"), max_length=300, blank=True)
+    body = StreamField(ArticleBodyBlock(), verbose_name=_("body"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("summary"), FieldPanel("body")]
+    search_fields = [*Page.search_fields, index.SearchField("summary"), index.SearchField("body")]
+    parent_page_types = ["pages.ArticleIndexPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("article")
+
+
+@register_setting(icon="warning")
+class SiteSettings(ClusterableModel, BaseSiteSetting):
+    """Numbers and times shown on every page: crisis strip, letter answer time, chat hours."""
+
+    emergency_number = models.CharField(_("emergency number"), max_length=20, default="113")
+    emergency_text_nb = models.CharField(
+        _("emergency text (bokmål)"), max_length=200, default="Akutt fare for liv eller helse"
+    )
+    emergency_text_en = models.CharField(
+        _("emergency text (English)"), max_length=200, default="Immediate danger to life or health"
+    )
+    helpline_number = models.CharField(_("helpline number"), max_length=20, default="116 123")
+    helpline_text_nb = models.CharField(
+        _("helpline text (bokmål)"),
+        max_length=200,
+        default="Kirkens SOS og Mental Helse Hjelpetelefonen, hele døgnet",
+    )
+    helpline_text_en = models.CharField(
+        _("helpline text (English)"),
+        max_length=200,
+        default="Kirkens SOS and the Mental Helse helpline, day and night",
+    )
+    letter_answer_hours = models.PositiveSmallIntegerField(
+        _("letter answer time (hours)"),
+        default=48,
+        help_text=_("How long a writer waits at most for a personal answer."),
+    )
+
+    panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel("emergency_number"),
+                FieldPanel("emergency_text_nb"),
+                FieldPanel("emergency_text_en"),
+                FieldPanel("helpline_number"),
+                FieldPanel("helpline_text_nb"),
+                FieldPanel("helpline_text_en"),
+            ],
+            heading=_("Crisis numbers"),
+        ),
+        FieldPanel("letter_answer_hours"),
+        InlinePanel("chat_hours", label=_("Chat opening hours")),
+    ]
+
+    class Meta:
+        verbose_name = _("site settings")
+
+    def _localized(self, field: str) -> str:
+        language = (translation.get_language() or "nb")[:2]
+        return getattr(self, f"{field}_en" if language == "en" else f"{field}_nb")
+
+    @property
+    def emergency_text(self) -> str:
+        return self._localized("emergency_text")
+
+    @property
+    def helpline_text(self) -> str:
+        return self._localized("helpline_text")
+
+
+class ChatOpeningHours(Orderable):
+    """A weekly rule: the chat is open on *weekday* from *opens* to *closes* (Europe/Oslo)."""
+
+    WEEKDAYS = [
+        (0, _("Monday")),
+        (1, _("Tuesday")),
+        (2, _("Wednesday")),
+        (3, _("Thursday")),
+        (4, _("Friday")),
+        (5, _("Saturday")),
+        (6, _("Sunday")),
+    ]
+
+    settings = ParentalKey(SiteSettings, on_delete=models.CASCADE, related_name="chat_hours")
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=WEEKDAYS)
+    opens = models.TimeField(_("opens"))
+    closes = models.TimeField(_("closes"))
+
+    panels = [FieldPanel("weekday"), FieldPanel("opens"), FieldPanel("closes")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("chat opening hours")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(closes__gt=models.F("opens")),
+                name="chat_hours_close_after_open",
+            )
+        ]
