@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from wagtail.users.apps import WagtailUsersAppConfig
 from django.utils.translation import gettext_lazy as _
 
 
@@ -17,3 +18,9 @@ class AccountsConfig(AppConfig):
             erase=services.account_erase_section,
             order=1000,
         )
+
+
+class WagtailUsersConfig(WagtailUsersAppConfig):
+    """wagtail.users with Ordrom's user forms (no name or email fields)."""
+
+    user_viewset = "accounts.viewsets.UserViewSet"

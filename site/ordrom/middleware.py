@@ -7,6 +7,7 @@ import time
 from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
 from django.contrib.auth import logout
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
@@ -104,24 +105,23 @@ class NoStoreForAuthenticatedMiddleware:
         return response
 
 
-class StaffTwoFactorMiddleware:
-    """Staff without an active authenticator may only set one up.
+class StaffAreaMiddleware:
+    """Guard the staff workspace (/admin/) before Wagtail sees the request.
 
-    allauth has no setting that forces MFA. A staff account that has signed in with its
-    password but has no TOTP authenticator yet is sent to the TOTP set-up page from every
-    /admin/ page, so nothing in the staff workspace is reachable on a password alone.
+    - A signed-in member gets 403: Wagtail would send them to the login page, and the
+      login page sends a signed-in user back to ?next=, an endless loop.
+    - Staff without an active authenticator may only set one up. allauth has no setting
+      that forces MFA, so a staff account that has signed in with its password alone is
+      sent to the TOTP set-up page from every /admin/ page.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if (
-            settings.ORDROM_STAFF_REQUIRE_2FA
-            and request.path.startswith(ADMIN_PREFIX)
-            and request.user.is_authenticated
-            and roles.is_staff(request.user)
-            and not roles.has_two_factor(request.user)
-        ):
-            return redirect(reverse("mfa_activate_totp") + "?next=" + ADMIN_PREFIX)
+        if request.path.startswith(ADMIN_PREFIX) and request.user.is_authenticated:
+            if not roles.is_staff(request.user):
+                raise PermissionDenied
+            if settings.ORDROM_STAFF_REQUIRE_2FA and not roles.has_two_factor(request.user):
+                return redirect(reverse("mfa_activate_totp") + "?next=" + ADMIN_PREFIX)
         return self.get_response(request)

@@ -27,7 +27,7 @@ CSRF_TRUSTED_ORIGINS = E.env_list(ENV, "CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
     "daphne",  # first: replaces runserver with the ASGI one
-    "accounts",
+    "accounts.apps.AccountsConfig",
     "pages",
     "ordrom",
     "django.contrib.auth",
@@ -48,7 +48,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.simple_translation",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    "accounts.apps.WagtailUsersConfig",  # wagtail.users with our user forms
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
@@ -75,7 +75,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "ordrom.middleware.StaffTwoFactorMiddleware",
+    "ordrom.middleware.StaffAreaMiddleware",
 ]
 
 ROOT_URLCONF = "ordrom.urls"

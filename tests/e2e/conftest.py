@@ -1,0 +1,345 @@
+"""A real Ordrom for the browser tests: its own database, daphne, and Debian's Chromium.
+
+The server is the same program `make run` starts, in a subprocess, against a database
+made for this session only: a SQLite file in a temporary directory, or, when DATABASE_URL
+is set, a fresh PostgreSQL database on the same server that is dropped afterwards.
+Nothing here uses pytest-django's test database (no test requests `db`): the browser and
+the `manage.py` helpers both talk to the live server's database, like a person and an
+operator would.
+
+Chromium comes from Debian (`apt-get install chromium`); Playwright never downloads a
+browser here, so it is launched with `executable_path`. Without the background-networking
+flags Chromium's own calls home are refused on this closed network.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import hashlib
+import hmac
+import os
+import re
+import secrets
+import shutil
+import socket
+import struct
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+CHROMIUM = os.environ.get("ORDROM_E2E_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SEED_COMMAND = ROOT / "site" / "pages" / "management" / "commands" / "seed_demo.py"
+E2E_DATABASE = "ordrom_e2e"
+STARTUP_SECONDS = 60
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """Everything under tests/e2e is a browser test, whether or not a module says so.
+
+    tryfirst: the marks must be on before `-m` deselects.
+    """
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.e2e)
+
+
+# --- The live server ---------------------------------------------------------------------------
+
+
+@dataclass
+class LiveServer:
+    url: str
+    env: dict[str, str]
+    log_path: Path
+    process: subprocess.Popen | None = None
+    _log_offset: int = field(default=0, repr=False)
+
+    def manage(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+        """Run `manage.py ARGS` against the live server's database, as an operator would."""
+        result = subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        if check and result.returncode != 0:
+            raise AssertionError(
+                f"manage.py {' '.join(args)} failed ({result.returncode}):\n"
+                f"{result.stdout}\n{result.stderr}"
+            )
+        return result
+
+    def create_staff(self, username: str, role: str = "supervisor") -> str:
+        """Create a staff account with `manage.py create_staff`; return its one-time password."""
+        out = self.manage("create_staff", username, "--role", role).stdout
+        match = re.search(r"^One-time password:\s*(\S+)\s*$", out, re.MULTILINE)
+        assert match, f"create_staff printed no one-time password:\n{out}"
+        return match.group(1)
+
+    def new_log(self) -> str:
+        """What the server wrote since the last call (attached to failures)."""
+        try:
+            text = self.log_path.read_text(errors="replace")
+        except FileNotFoundError:
+            return ""
+        new, self._log_offset = text[self._log_offset :], len(text)
+        return new
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_for_seed_command() -> None:
+    """seed_demo is part of the foundation; a checkout without it cannot show a home page.
+
+    ORDROM_E2E_WAIT_FOR_SEED=<seconds> waits for it to appear (while it is being written);
+    otherwise the browser tests are skipped with the reason.
+    """
+    deadline = time.monotonic() + float(os.environ.get("ORDROM_E2E_WAIT_FOR_SEED", "0"))
+    while not SEED_COMMAND.exists():
+        if time.monotonic() >= deadline:
+            pytest.skip(f"{SEED_COMMAND.relative_to(ROOT)} does not exist yet: no demo content")
+        time.sleep(10)
+
+
+def _postgres_admin_connect(url: str):
+    import psycopg
+
+    parts = urlsplit(url)
+    return psycopg.connect(
+        dbname=(parts.path.lstrip("/") or "postgres"),
+        user=parts.username or None,
+        password=parts.password or None,
+        host=parts.hostname or None,
+        port=parts.port or None,
+        autocommit=True,
+    )
+
+
+@contextlib.contextmanager
+def _e2e_database(tmp_dir: Path):
+    """Yield the DATABASE_URL of a database made for this session, and remove it after."""
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if not url or url.startswith("sqlite"):
+        # The timeout lets manage.py helpers and daphne share the file without
+        # "database is locked".
+        yield f"sqlite:///{tmp_dir / 'e2e.sqlite3'}?timeout=20"
+        return
+
+    from psycopg import sql
+
+    name = sql.Identifier(E2E_DATABASE)
+    with _postgres_admin_connect(url) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(name))
+    parts = urlsplit(url)
+    try:
+        yield urlunsplit(parts._replace(path="/" + E2E_DATABASE))
+    finally:
+        with _postgres_admin_connect(url) as conn:
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
+
+
+def _wait_until_healthy(server: LiveServer) -> None:
+    deadline = time.monotonic() + STARTUP_SECONDS
+    last = "no answer"
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            raise RuntimeError(
+                f"daphne exited with {server.process.returncode}:\n{server.new_log()}"
+            )
+        try:
+            with urllib.request.urlopen(server.url + "/healthz", timeout=5) as response:  # noqa: S310
+                if response.status == 200:
+                    return
+                last = f"HTTP {response.status}"
+        except urllib.error.HTTPError as error:
+            last = f"HTTP {error.code}"
+        except OSError as error:
+            last = str(error)
+        time.sleep(0.25)
+    raise RuntimeError(f"/healthz did not answer 200 within {STARTUP_SECONDS}s ({last})")
+
+
+@pytest.fixture(scope="session")
+def live_server_e2e(tmp_path_factory) -> LiveServer:
+    """Migrate, seed, collect static files and serve Ordrom with daphne for this session."""
+    _wait_for_seed_command()
+    tmp_dir = tmp_path_factory.mktemp("ordrom-e2e")
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    run_id = secrets.token_hex(4)
+
+    with _e2e_database(tmp_dir) as database_url:
+        env = {
+            key: value
+            for key, value in os.environ.items()
+            if not key.startswith(("PYTEST_", "DJANGO_ALLOW_ASYNC"))
+        }
+        env.update(
+            DJANGO_SETTINGS_MODULE="ordrom.settings",
+            DATABASE_URL=database_url,
+            ALLOWED_HOSTS="127.0.0.1,localhost",
+            ORDROM_BASE_URL=url,
+            ORDROM_MEDIA_ROOT=str(tmp_dir / "media"),
+            # The quick exit must leave for somewhere that answers without the internet.
+            ORDROM_QUICK_EXIT_URL=f"{url}/healthz",
+            # A shared Redis keeps rate-limit counters between runs: a fresh prefix per run.
+            ORDROM_CACHE_PREFIX=f"ordrom-e2e-{run_id}",
+            ORDROM_CHANNEL_PREFIX=f"ordrom-e2e-{run_id}",
+            PYTHONUNBUFFERED="1",
+        )
+        env.pop("DJANGO_ENV", None)
+        server = LiveServer(url=url, env=env, log_path=tmp_dir / "daphne.log")
+        server.manage("migrate", "--noinput")
+        server.manage("seed_demo")
+        server.manage("collectstatic", "--noinput", "--verbosity", "0")
+
+        daphne = shutil.which("daphne", path=str(BIN)) or "daphne"
+        with server.log_path.open("w") as log:
+            server.process = subprocess.Popen(  # noqa: S603
+                [daphne, "--access-log", "/dev/null", "-b", "127.0.0.1", "-p", str(port),
+                 "ordrom.asgi:application"],
+                cwd=ROOT,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        try:
+            _wait_until_healthy(server)
+            yield server
+        finally:
+            server.process.terminate()
+            try:
+                server.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                server.process.kill()
+                server.process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def base_url(live_server_e2e) -> str:
+    return live_server_e2e.url
+
+
+# --- The browser -------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def playwright_instance():
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium")
+    with sync_playwright() as playwright:
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_instance):
+    browser = playwright_instance.chromium.launch(
+        executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+    )
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def context(browser, base_url):
+    context = browser.new_context(
+        base_url=base_url, locale="nb-NO", timezone_id="Europe/Oslo"
+    )
+    context.set_default_timeout(15_000)
+    context.set_default_navigation_timeout(30_000)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(context, live_server_e2e):
+    """A fresh tab that records console errors, CSP violations and uncaught exceptions.
+
+    The test fails if any occurred (see pytest_runtest_call below): a page that works only
+    because the browser forgave it is not working.
+    """
+    page = context.new_page()
+    problems: list[str] = []
+
+    def on_console(message):
+        if message.type == "error":
+            kind = "CSP violation" if "Content Security Policy" in message.text else "console"
+            problems.append(f"{kind} error on {page.url}: {message.text}")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: problems.append(f"uncaught error on {page.url}: {error}"))
+    page.ordrom_problems = problems
+    live_server_e2e.new_log()
+    yield page
+    page.close()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    result = yield
+    page = getattr(item, "funcargs", {}).get("page")
+    problems = getattr(page, "ordrom_problems", None)
+    if problems:
+        pytest.fail("The browser reported problems:\n" + "\n".join(problems), pytrace=False)
+    return result
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Put what the server logged during a failed test into its report."""
+    report = yield
+    server = getattr(item, "funcargs", {}).get("live_server_e2e")
+    if server is not None and report.when == "call" and report.failed:
+        log = server.new_log()
+        if log.strip():
+            report.sections.append(("daphne log", log[-20_000:]))
+    return report
+
+
+# --- Small helpers the tests share -------------------------------------------------------------
+
+
+def totp_code(secret: str, *, at: float | None = None, digits: int = 6, period: int = 30) -> str:
+    """The RFC 6238 code an authenticator app would show for this base32 secret."""
+    key = base64.b32decode(secret.replace(" ", "").upper(), casefold=True)
+    counter = int((time.time() if at is None else at) // period)
+    digest = hmac.new(key, struct.pack(">Q", counter), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    value = struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF
+    return f"{value % 10**digits:0{digits}d}"
+
+
+@pytest.fixture
+def new_pseudonym():
+    """A pseudonym nobody has used in this session's database."""
+    return lambda stem="Skrivelyst": f"{stem}{secrets.randbelow(10**6):06d}"
