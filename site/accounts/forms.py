@@ -1,5 +1,8 @@
+from allauth.account import forms as allauth_forms
 from django import forms
 from django.utils.translation import gettext_lazy as _
+
+from accounts import pseudonyms
 
 ERROR_WRONG_PASSWORD = _("The password is not correct. Your account was not deleted.")
 ERROR_NOT_CONFIRMED = _("Tick the box to confirm that you want to delete your account.")
@@ -37,3 +40,36 @@ class AccountDeleteForm(forms.Form):
         if not self.user.check_password(password):
             raise forms.ValidationError(ERROR_WRONG_PASSWORD, code="wrong_password")
         return password
+
+
+PSEUDONYM_LABEL = _("Pseudonym")
+PSEUDONYM_HELP = _(
+    "This is the only name others see. Do not use your real name, and keep contact details "
+    "out of it."
+)
+
+
+class SignupForm(allauth_forms.SignupForm):
+    """allauth's sign-up with the username presented as what it is: a pseudonym."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["username"]
+        field.label = PSEUDONYM_LABEL
+        field.help_text = PSEUDONYM_HELP
+        field.max_length = pseudonyms.MAX_LENGTH
+        field.widget.attrs.update(
+            {"maxlength": pseudonyms.MAX_LENGTH, "autocomplete": "username", "spellcheck": "false"}
+        )
+        field.widget.attrs.pop("placeholder", None)
+        for name in ("password1", "password2"):
+            self.fields[name].widget.attrs.pop("placeholder", None)
+
+
+class LoginForm(allauth_forms.LoginForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["login"].label = PSEUDONYM_LABEL
+        self.fields["login"].widget.attrs.pop("placeholder", None)
+        self.fields["password"].label = _("Password or key phrase")
+        self.fields["password"].widget.attrs.pop("placeholder", None)

@@ -11,6 +11,7 @@ import re
 import unicodedata
 
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from ordrom.contact_details import find_contact_details
@@ -30,7 +31,9 @@ ERROR_CONTACT = _(
     "so you stay anonymous. Please choose another one."
 )
 
-_ALLOWED = re.compile(r"^[\w .\-]+$")
+_ALLOWED = re.compile(r"^[\w .\-]+\Z")
+# Deconstructible, so the User model can carry it (and migrations can serialise it).
+characters_validator = RegexValidator(_ALLOWED, message=ERROR_CHARACTERS, code="characters")
 # Words that would make a member look like staff, in Norwegian and English. Checked as
 # substrings of the pseudonym with look-alike characters folded ("Adm1n", "V e i l e d e r").
 RESERVED = (
@@ -70,6 +73,10 @@ def _fold(text: str) -> str:
 def looks_like_staff(pseudonym: str) -> bool:
     folded = _fold(pseudonym)
     return any(word in folded for word in RESERVED)
+
+
+# allauth's ACCOUNT_USERNAME_VALIDATORS points here; validate_pseudonym runs in the adapter.
+username_validators = [characters_validator]
 
 
 def validate_pseudonym(pseudonym: str) -> None:
