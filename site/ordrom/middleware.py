@@ -8,6 +8,7 @@ from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
 from django.contrib.auth import logout
 from django.core.exceptions import PermissionDenied
+from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
@@ -43,6 +44,26 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
         if not report_only and parts.config is None and request.path.startswith(ADMIN_PREFIX):
             parts.config = settings.ORDROM_ADMIN_CSP
         return parts
+
+
+class CsrfMiddleware(CsrfViewMiddleware):
+    """Django's CSRF check, made to work with `Referrer-Policy: no-referrer`.
+
+    Under that policy browsers send `Origin: null` with every form POST (Fetch standard,
+    "serializing a request origin"), which Django rejects as a foreign origin, so no form
+    on the site could be sent. The browser's own `Sec-Fetch-Site: same-origin` (set by the
+    browser, not by page script, and unaffected by the referrer policy) says what the
+    Origin header would have said. The CSRF token is still checked as usual.
+    https://www.w3.org/TR/fetch-metadata/#sec-fetch-site-header
+    """
+
+    def _origin_verified(self, request):
+        if (
+            request.META.get("HTTP_ORIGIN") == "null"
+            and request.META.get("HTTP_SEC_FETCH_SITE") == "same-origin"
+        ):
+            return True
+        return super()._origin_verified(request)
 
 
 class LanguageMiddleware:

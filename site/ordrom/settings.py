@@ -68,7 +68,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "ordrom.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
+    "ordrom.middleware.CsrfMiddleware",  # CsrfViewMiddleware + Referrer-Policy: no-referrer
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "ordrom.middleware.IdleTimeoutMiddleware",
     "ordrom.middleware.NoStoreForAuthenticatedMiddleware",
