@@ -51,6 +51,7 @@ SEED_COMMAND = ROOT / "site" / "pages" / "management" / "commands" / "seed_demo.
 E2E_DATABASE = "ordrom_e2e"
 STARTUP_SECONDS = 60
 
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
     """Everything under tests/e2e is a browser test, whether or not a module says so.
@@ -61,6 +62,16 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if here in Path(str(item.fspath)).parents:
             item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher():
+    """The suite-wide fixture changes this process's settings; the server is another process."""
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """The suite-wide fixture clears this process's cache, which with Redis is the server's."""
 
 
 # --- The live server ---------------------------------------------------------------------------
@@ -223,8 +234,16 @@ def live_server_e2e(tmp_path_factory) -> LiveServer:
         daphne = shutil.which("daphne", path=str(BIN)) or "daphne"
         with server.log_path.open("w") as log:
             server.process = subprocess.Popen(  # noqa: S603
-                [daphne, "--access-log", "/dev/null", "-b", "127.0.0.1", "-p", str(port),
-                 "ordrom.asgi:application"],
+                [
+                    daphne,
+                    "--access-log",
+                    "/dev/null",
+                    "-b",
+                    "127.0.0.1",
+                    "-p",
+                    str(port),
+                    "ordrom.asgi:application",
+                ],
                 cwd=ROOT,
                 env=env,
                 stdout=log,
@@ -272,9 +291,7 @@ def browser(playwright_instance):
 
 @pytest.fixture
 def context(browser, base_url):
-    context = browser.new_context(
-        base_url=base_url, locale="nb-NO", timezone_id="Europe/Oslo"
-    )
+    context = browser.new_context(base_url=base_url, locale="nb-NO", timezone_id="Europe/Oslo")
     context.set_default_timeout(15_000)
     context.set_default_navigation_timeout(30_000)
     yield context
@@ -329,7 +346,7 @@ def pytest_runtest_makereport(item, call):
 # --- Small helpers the tests share -------------------------------------------------------------
 
 
-def totp_code(secret: str, *, at: float | None = None, digits: int = 6, period: int = 30) -> str:
+def _totp_code(secret: str, *, at: float | None = None, digits: int = 6, period: int = 30) -> str:
     """The RFC 6238 code an authenticator app would show for this base32 secret."""
     key = base64.b32decode(secret.replace(" ", "").upper(), casefold=True)
     counter = int((time.time() if at is None else at) // period)
@@ -337,6 +354,12 @@ def totp_code(secret: str, *, at: float | None = None, digits: int = 6, period: 
     offset = digest[-1] & 0x0F
     value = struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF
     return f"{value % 10**digits:0{digits}d}"
+
+
+@pytest.fixture
+def totp_code():
+    """The authenticator app: totp_code(secret) gives the code for now."""
+    return _totp_code
 
 
 @pytest.fixture
