@@ -20,6 +20,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("quick-exit/", views.quick_exit, name="quick_exit"),
+    path("help/", include("pages.urls")),
 ]
 
 if settings.DEBUG:

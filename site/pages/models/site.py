@@ -13,6 +13,8 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from ordrom import crisis
+from pages import opening_hours
 from pages.blocks import ArticleBodyBlock
 
 
@@ -98,12 +100,45 @@ class SiteSettings(ClusterableModel, BaseSiteSetting):
     helpline_text_nb = models.CharField(
         _("helpline text (bokmål)"),
         max_length=200,
-        default="Kirkens SOS og Mental Helse Hjelpetelefonen, hele døgnet",
+        default="Mental Helse Hjelpetelefonen, hele døgnet",
     )
     helpline_text_en = models.CharField(
         _("helpline text (English)"),
         max_length=200,
-        default="Kirkens SOS and the Mental Helse helpline, day and night",
+        default="the Mental Helse helpline, day and night",
+    )
+    crisis_words = models.TextField(
+        _("crisis words"),
+        default="\n".join(crisis.DEFAULT_WORDS),
+        help_text=_(
+            "One word or phrase per line, in bokmål or English. A letter, chat or callback "
+            "request that contains one is marked urgent for staff, and the writer is shown "
+            "where to get help now."
+        ),
+    )
+    crisis_page = models.ForeignKey(
+        "pages.CrisisPage",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("crisis page"),
+        help_text=_("Linked from the crisis strip on every page."),
+    )
+    help_page = models.ForeignKey(
+        "pages.HelpDirectoryPage",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("where to get help"),
+        help_text=_("Linked from the header on every page."),
+    )
+    group_session_url = models.CharField(
+        _("group session link"),
+        max_length=200,
+        blank=True,
+        help_text=_("Where to read about or join the group sessions (Samtalerom)."),
     )
     letter_answer_hours = models.PositiveSmallIntegerField(
         _("letter answer time (hours)"),
@@ -123,8 +158,13 @@ class SiteSettings(ClusterableModel, BaseSiteSetting):
             ],
             heading=_("Crisis numbers"),
         ),
+        FieldPanel("crisis_page"),
+        FieldPanel("help_page"),
+        FieldPanel("crisis_words"),
         FieldPanel("letter_answer_hours"),
         InlinePanel("chat_hours", label=_("Chat opening hours")),
+        FieldPanel("group_session_url"),
+        InlinePanel("group_sessions", label=_("Group sessions")),
     ]
 
     class Meta:
@@ -141,6 +181,19 @@ class SiteSettings(ClusterableModel, BaseSiteSetting):
     @property
     def helpline_text(self) -> str:
         return self._localized("helpline_text")
+
+    def crisis_word_list(self) -> list[str]:
+        return crisis.parse_word_list(self.crisis_words)
+
+    def chat_status(self, now) -> opening_hours.Status:
+        return opening_hours.status_at(
+            now, [hours.as_rule() for hours in self.chat_hours.all()]
+        )
+
+    def next_group_session(self, now) -> opening_hours.Status:
+        return opening_hours.status_at(
+            now, [session.as_rule() for session in self.group_sessions.all()]
+        )
 
 
 class ChatOpeningHours(Orderable):
@@ -165,9 +218,31 @@ class ChatOpeningHours(Orderable):
 
     class Meta(Orderable.Meta):
         verbose_name = _("chat opening hours")
+        verbose_name_plural = _("chat opening hours")
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(closes__gt=models.F("opens")),
                 name="chat_hours_close_after_open",
             )
         ]
+
+    def as_rule(self) -> opening_hours.WeeklyRule:
+        return opening_hours.WeeklyRule(self.weekday, self.opens, self.closes)
+
+
+class GroupSessionTime(Orderable):
+    """A weekly group session (Samtalerom): one hour led by a supervisor."""
+
+    settings = ParentalKey(SiteSettings, on_delete=models.CASCADE, related_name="group_sessions")
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=ChatOpeningHours.WEEKDAYS)
+    opens = models.TimeField(_("starts"))
+    closes = models.TimeField(_("ends"))
+
+    panels = [FieldPanel("weekday"), FieldPanel("opens"), FieldPanel("closes")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("group session")
+        verbose_name_plural = _("group sessions")
+
+    def as_rule(self) -> opening_hours.WeeklyRule:
+        return opening_hours.WeeklyRule(self.weekday, self.opens, self.closes)
