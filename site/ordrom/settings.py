@@ -327,6 +327,8 @@ LOGGING = {
     "loggers": {
         "django.channels.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "daphne": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        # One line per task run (e.g. every search-index update) drowns everything else.
+        "django_tasks": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }
 

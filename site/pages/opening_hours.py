@@ -50,9 +50,14 @@ def _at(day: dt.date, time: dt.time, tz: dt.tzinfo) -> dt.datetime:
 
 
 def _interval(day, opens, closes, tz) -> tuple[dt.datetime, dt.datetime]:
+    """Wall-clock times in *tz*, returned in UTC.
+
+    Python compares two datetimes that share a tzinfo by their wall clock, which is wrong
+    in the hour that repeats when the clocks go back; in UTC every comparison is real time.
+    """
     start = _at(day, opens, tz)
     end_day = day if closes > opens else day + dt.timedelta(days=1)
-    return start, _at(end_day, closes, tz)
+    return start.astimezone(dt.UTC), _at(end_day, closes, tz).astimezone(dt.UTC)
 
 
 def intervals_on(
@@ -68,7 +73,9 @@ def intervals_on(
             return []
         return [_interval(day, exception.opens, exception.closes, tz)]
     return sorted(
-        _interval(day, rule.opens, rule.closes, tz) for rule in rules if rule.weekday == day.weekday()
+        _interval(day, rule.opens, rule.closes, tz)
+        for rule in rules
+        if rule.weekday == day.weekday()
     )
 
 
@@ -93,6 +100,7 @@ def status_at(
     tz: dt.tzinfo = OSLO,
 ) -> Status:
     rules = list(rules)
+    now = now.astimezone(dt.UTC)
     by_date = {exception.date: exception for exception in exceptions}
     if not rules and not by_date:
         return Status(is_open=False, no_hours=True)
@@ -100,7 +108,9 @@ def status_at(
     # Start a day early: last night's 22-02 rule may still be running.
     first_day = local_today - dt.timedelta(days=1)
     merged = _merged_intervals(rules, by_date, first_day, LOOKAHEAD_DAYS + 1, tz)
-    horizon = _at(first_day + dt.timedelta(days=LOOKAHEAD_DAYS + 1), MIDNIGHT, tz)
+    horizon = _at(first_day + dt.timedelta(days=LOOKAHEAD_DAYS + 1), MIDNIGHT, tz).astimezone(
+        dt.UTC
+    )
     for start, end in merged:
         if start <= now < end:
             if end >= horizon:

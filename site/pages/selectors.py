@@ -62,7 +62,13 @@ def service_card(service: HelpService, *, now: dt.datetime) -> ServiceCard:
 def _sorted(cards: list[ServiceCard]) -> list[ServiceCard]:
     # Crisis services always on top, then what is open now, then by name.
     return sorted(
-        cards, key=lambda card: (not card.is_crisis, not card.is_open, card.service.name.casefold())
+        cards,
+        key=lambda card: (
+            not card.is_crisis,
+            not card.is_open,
+            card.service.sort_order,
+            card.service.name.casefold(),
+        ),
     )
 
 

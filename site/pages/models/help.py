@@ -122,6 +122,9 @@ class HelpService(index.Indexed, ClusterableModel):
         _("region"), max_length=20, choices=Region.choices, default=Region.NATIONAL
     )
     is_active = models.BooleanField(_("shown"), default=True)
+    sort_order = models.IntegerField(
+        _("sort order"), default=100, help_text=_("Lower numbers are shown first in a group.")
+    )
 
     panels = [
         FieldPanel("name"),
@@ -142,6 +145,7 @@ class HelpService(index.Indexed, ClusterableModel):
         FieldPanel("categories", widget=forms.CheckboxSelectMultiple),
         FieldPanel("region"),
         FieldPanel("is_active"),
+        FieldPanel("sort_order"),
         InlinePanel("hours", heading=_("Opening hours"), label=_("Weekly rule")),
         InlinePanel("exceptions", heading=_("Exceptions"), label=_("Exception")),
     ]
@@ -152,7 +156,7 @@ class HelpService(index.Indexed, ClusterableModel):
     ]
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["sort_order", "name"]
         verbose_name = _("help service")
         verbose_name_plural = _("help services")
 
