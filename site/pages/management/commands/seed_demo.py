@@ -7,6 +7,9 @@ second run changes nothing. Safe on SQLite and PostgreSQL; the whole run is one 
 
 from __future__ import annotations
 
+import copy
+import logging
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import time
 from typing import Any
@@ -389,7 +392,7 @@ def _differs(page: Page, fields: dict[str, Any], featured: list[ArticlePage] | N
     for name, wanted in fields.items():
         current = getattr(page, name)
         if name == "body":
-            if _stream_without_ids(current.raw_data) != wanted:
+            if _stream_without_ids(current.raw_data) != _stream_without_ids(wanted):
                 return True
         elif current != wanted:
             return True
@@ -424,7 +427,7 @@ def _place_page(
     if page is not None:
         return page, False
 
-    page = page_class(slug=slug, locale=locale, live=False, **fields)
+    page = page_class(slug=slug, locale=locale, live=False, **copy.deepcopy(fields))
     if translation_of is not None:
         page.translation_key = translation_of.translation_key
     parent.add_child(instance=page)
@@ -446,7 +449,8 @@ def _publish_content(
         return
 
     for name, value in fields.items():
-        setattr(page, name, value)
+        # StreamField writes block ids into the raw list it is given: keep ours pristine.
+        setattr(page, name, copy.deepcopy(value))
     if featured is not None:
         page.featured_articles = [FeaturedArticle(article=a) for a in featured]
     page.save_revision().publish()
@@ -557,11 +561,25 @@ def seed_demo() -> Tally:
     return tally
 
 
+@contextmanager
+def _quiet_page_logs(quiet: bool):
+    """Wagtail and django-tasks log every save and task at INFO; the summary says enough."""
+    loggers = [logging.getLogger(name) for name in ("wagtail", "django_tasks")] if quiet else []
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)
+
+
 class Command(BaseCommand):
     help = "Create or update the demo content (home page, articles, translations, settings)."
 
     def handle(self, *args, **options):
-        with transaction.atomic():
+        with _quiet_page_logs(options["verbosity"] < 2), transaction.atomic():
             tally = seed_demo()
         for note in tally.notes:
             self.stdout.write(f"  {note}")
