@@ -76,6 +76,12 @@ def totp_code_for(secret: str) -> str:
 
 
 @pytest.fixture
+def password():
+    """The password every user made by ``make_user`` has unless told otherwise."""
+    return PASSWORD
+
+
+@pytest.fixture
 def user_factory(db):
     return make_user
 
@@ -129,6 +135,12 @@ def logged_in_client(user) -> Client:
     client = Client()
     client.force_login(user)
     return client
+
+
+@pytest.fixture
+def client_for():
+    """A new test client already signed in as the given user (no 2FA step)."""
+    return logged_in_client
 
 
 @pytest.fixture
