@@ -129,12 +129,15 @@ def _wait_for_seed_command() -> None:
     """seed_demo is part of the foundation; a checkout without it cannot show a home page.
 
     ORDROM_E2E_WAIT_FOR_SEED=<seconds> waits for it to appear (while it is being written);
-    otherwise the browser tests are skipped with the reason.
+    otherwise the browser tests are skipped with the reason (and fail under CI).
     """
     deadline = time.monotonic() + float(os.environ.get("ORDROM_E2E_WAIT_FOR_SEED", "0"))
     while not SEED_COMMAND.exists():
         if time.monotonic() >= deadline:
-            pytest.skip(f"{SEED_COMMAND.relative_to(ROOT)} does not exist yet: no demo content")
+            reason = f"{SEED_COMMAND.relative_to(ROOT)} does not exist yet: no demo content"
+            if os.environ.get("CI"):
+                pytest.fail(reason, pytrace=False)
+            pytest.skip(reason)
         time.sleep(10)
 
 
@@ -309,7 +312,8 @@ def page(context, live_server_e2e):
     problems: list[str] = []
 
     def on_console(message):
-        if message.type == "error":
+        # The browser asks for /favicon.ico on its own; that is not the page's doing.
+        if message.type == "error" and not message.location.get("url", "").endswith("/favicon.ico"):
             kind = "CSP violation" if "Content Security Policy" in message.text else "console"
             problems.append(f"{kind} error on {page.url}: {message.text}")
 
