@@ -13,7 +13,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 # Only ever used when DJANGO_ENV is not "production"; production refuses to start with it.
-DEVELOPMENT_SECRET_KEY = "dev-only-insecure-key-ordrom-9f1c0c2a7b5e4d3c8a6f0e1d2c3b4a59687766"
+DEVELOPMENT_SECRET_KEY = "dev-only-insecure-key-ordrom-9f1c0c2a7b5e4d3c8a6f0e1d2c3b4a59687766"  # noqa: S105
 
 
 def env_bool(env: Mapping[str, str], name: str, *, default: bool) -> bool:

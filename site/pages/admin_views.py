@@ -50,8 +50,11 @@ def callback_queue(request):
 def callback_record(request, pk: int):
     _check(request)
     outcome = request.POST.get("outcome", "")
-    if outcome not in {CallbackRequest.Status.CALLED, CallbackRequest.Status.NOT_REACHED,
-                       CallbackRequest.Status.CLOSED}:
+    if outcome not in {
+        CallbackRequest.Status.CALLED,
+        CallbackRequest.Status.NOT_REACHED,
+        CallbackRequest.Status.CLOSED,
+    }:
         messages.error(request, _("Choose what happened."))
         return redirect("callback_queue")
     try:

@@ -23,7 +23,10 @@ class DirectoryFilterForm(forms.Form):
 
     def __init__(self, *args, categories, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = [("", _("Everything")), *[(c.slug, c.name) for c in categories]]
+        self.fields["category"].choices = [
+            ("", _("Everything")),
+            *[(c.slug, c.name) for c in categories],
+        ]
 
 
 class GuidedCheckForm(forms.Form):
@@ -36,11 +39,23 @@ class GuidedCheckForm(forms.Form):
             self.fields[f"q{number}"] = forms.TypedChoiceField(
                 label=question["question"],
                 help_text=question["help_text"],
-                choices=[(index, option["label"]) for index, option in enumerate(question["options"])],
+                choices=[
+                    (index, option["label"]) for index, option in enumerate(question["options"])
+                ],
                 coerce=int,
                 widget=forms.RadioSelect,
                 error_messages={"required": ERROR_ANSWER, "invalid_choice": ERROR_ANSWER},
             )
+
+    def danger_signalled(self) -> bool:
+        """True if any answer given signals danger, even when other questions are unanswered:
+        someone in danger must not be held back by a form error."""
+        for number, question in enumerate(self.questions):
+            raw = self.data.get(f"q{number}", "")
+            index = int(raw) if raw.isdigit() else len(question["options"])
+            if index < len(question["options"]) and question["options"][index]["signals_danger"]:
+                return True
+        return False
 
     def chosen_options(self) -> list:
         return [
@@ -70,9 +85,7 @@ class CallbackRequestForm(forms.Form):
         max_length=30,
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
     )
-    preferred_date = forms.TypedChoiceField(
-        label=_("Which day?"), coerce=dt.date.fromisoformat
-    )
+    preferred_date = forms.TypedChoiceField(label=_("Which day?"), coerce=dt.date.fromisoformat)
     window = forms.ChoiceField(
         label=_("When may we call?"),
         choices=CallbackRequest.Window.choices,

@@ -112,9 +112,16 @@ def callback_requests_purge(*, now: dt.datetime) -> int:
         created_at__lt=now - RETENTION
     )
     expired = stale.filter(status__in=CallbackRequest.OPEN).update(
-        phone="", about="", purged_at=now, updated_at=now, status=CallbackRequest.Status.CLOSED, done_at=now
+        phone="",
+        about="",
+        purged_at=now,
+        updated_at=now,
+        status=CallbackRequest.Status.CLOSED,
+        done_at=now,
     )
-    leftovers = CallbackRequest.objects.filter(purged_at__isnull=True).exclude(
-        status__in=CallbackRequest.OPEN
-    ).update(phone="", about="", purged_at=now)
+    leftovers = (
+        CallbackRequest.objects.filter(purged_at__isnull=True)
+        .exclude(status__in=CallbackRequest.OPEN)
+        .update(phone="", about="", purged_at=now)
+    )
     return expired + leftovers

@@ -71,6 +71,11 @@ def _offer_context(offers, suggestions, site_settings, now):
     return items
 
 
+def _crisis_url(request, page) -> str:
+    crisis = page.crisis_page or _site_settings(request).crisis_page
+    return crisis.specific.get_url(request) if crisis else "/"
+
+
 @require_http_methods(["GET", "POST"])
 def guided_check(request, page):
     """The guided check. Answers arrive in one POST and are gone after the response:
@@ -79,11 +84,10 @@ def guided_check(request, page):
     form = GuidedCheckForm(request.POST or None, questions=questions)
     context = page.get_context(request)
     context["form"] = form
+    if request.method == "POST" and form.danger_signalled():
+        return HttpResponseRedirect(_crisis_url(request, page), status=303)
     if request.method == "POST" and form.is_valid():
         suggestions = routing.route(form.chosen_options())
-        if suggestions.danger:
-            target = page.crisis_page.specific.url if page.crisis_page else "/"
-            return HttpResponseRedirect(target, status=303)
         now = timezone.now()
         site_settings = _site_settings(request)
         context.update(
@@ -115,9 +119,7 @@ def callback_request(request):
                 now=now,
             )
         except ValidationError as error:
-            field = {"phone": "phone", "day": "preferred_date", "window": "window"}.get(
-                error.code, None
-            )
+            field = {"phone": "phone", "day": "preferred_date", "window": "window"}.get(error.code)
             form.add_error(field, error)
         else:
             messages.success(

@@ -175,8 +175,12 @@ def sync_help_services() -> dict[str, int]:
     counts = {"created": 0, "updated": 0}
     categories = {}
     for slug, name_nb, name_en, is_crisis, sort_order in CATEGORIES:
-        wanted = {"name_nb": name_nb, "name_en": name_en, "is_crisis": is_crisis,
-                  "sort_order": sort_order}
+        wanted = {
+            "name_nb": name_nb,
+            "name_en": name_en,
+            "is_crisis": is_crisis,
+            "sort_order": sort_order,
+        }
         category, created = HelpCategory.objects.get_or_create(slug=slug, defaults=wanted)
         if created:
             counts["created"] += 1
@@ -190,8 +194,16 @@ def sync_help_services() -> dict[str, int]:
     for data in SERVICES:
         fields = {
             key: data.get(key, "")
-            for key in ("name", "summary_nb", "summary_en", "audience_nb", "audience_en",
-                        "phone", "chat_url", "web_url")
+            for key in (
+                "name",
+                "summary_nb",
+                "summary_en",
+                "audience_nb",
+                "audience_en",
+                "phone",
+                "chat_url",
+                "web_url",
+            )
         }
         fields["sort_order"] = data.get("sort_order", 100)
         service, created = HelpService.objects.get_or_create(slug=data["slug"], defaults=fields)
@@ -218,8 +230,13 @@ def sync_help_services() -> dict[str, int]:
             HelpServiceHours.objects.filter(service=service).delete()
             for order, (channel, first, last, opens, closes) in enumerate(wanted_hours):
                 HelpServiceHours.objects.create(
-                    service=service, sort_order=order, channel=channel,
-                    first_weekday=first, last_weekday=last, opens=opens, closes=closes,
+                    service=service,
+                    sort_order=order,
+                    channel=channel,
+                    first_weekday=first,
+                    last_weekday=last,
+                    opens=opens,
+                    closes=closes,
                 )
             changed = True
         if changed:

@@ -274,9 +274,7 @@ class HelpServiceException(Orderable):
 
     def clean(self):
         if not self.closed and (self.opens is None or self.closes is None):
-            raise ValidationError(
-                _("Give the opening and closing time, or tick 'closed all day'.")
-            )
+            raise ValidationError(_("Give the opening and closing time, or tick 'closed all day'."))
 
     def as_exception(self) -> opening_hours.DatedException:
         if self.closed:
@@ -285,7 +283,7 @@ class HelpServiceException(Orderable):
 
 
 class HelpDirectoryPage(Page):
-    """"Where to get help": every service, filterable, with its status right now."""
+    """ "Where to get help": every service, filterable, with its status right now."""
 
     intro = RichTextField(_("introduction"), features=["bold", "italic", "link"], blank=True)
 
@@ -364,7 +362,7 @@ class GuidedCheckPage(Page):
 
 
 class CallbackRequest(models.Model):
-    """"Ask to be called": a phone number, a time window and an optional line.
+    """ "Ask to be called": a phone number, a time window and an optional line.
 
     The number is deleted as soon as the request is done, or after seven days, whichever
     comes first; the row stays without it, for counts only.

@@ -186,9 +186,7 @@ class SiteSettings(ClusterableModel, BaseSiteSetting):
         return crisis.parse_word_list(self.crisis_words)
 
     def chat_status(self, now) -> opening_hours.Status:
-        return opening_hours.status_at(
-            now, [hours.as_rule() for hours in self.chat_hours.all()]
-        )
+        return opening_hours.status_at(now, [hours.as_rule() for hours in self.chat_hours.all()])
 
     def next_group_session(self, now) -> opening_hours.Status:
         return opening_hours.status_at(

@@ -17,13 +17,22 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.db.models import Model
+from wagtail.blocks import StreamValue
 from wagtail.models import Locale, Page, Site
 
+from pages.demo import help_pages
+from pages.demo.help_services import sync_help_services
 from pages.models import (
     ArticleIndexPage,
     ArticlePage,
     ChatOpeningHours,
+    CrisisPage,
     FeaturedArticle,
+    GroupSessionTime,
+    GuidedCheckPage,
+    HelpCategory,
+    HelpDirectoryPage,
     HomePage,
     SiteSettings,
 )
@@ -383,16 +392,34 @@ class Tally:
     notes: list[str] = field(default_factory=list)
 
 
-def _stream_without_ids(raw_data) -> list[dict[str, Any]]:
-    """A StreamField's stored blocks minus their random ids, for comparing content."""
-    return [{"type": block["type"], "value": block["value"]} for block in raw_data]
+def _without_ids(data):
+    """Stored block data minus the random ids Wagtail adds (blocks and list items)."""
+    if isinstance(data, dict):
+        return {key: _without_ids(value) for key, value in data.items() if key != "id"}
+    if isinstance(data, list):
+        return [_without_ids(item) for item in data]
+    return data
+
+
+def _stream_content(stream_value) -> list[dict[str, Any]]:
+    block = stream_value.stream_block
+    return _without_ids(block.get_prep_value(stream_value))
+
+
+def _wanted_stream_content(stream_value, raw: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    block = stream_value.stream_block
+    return _without_ids(block.get_prep_value(block.to_python(copy.deepcopy(raw))))
 
 
 def _differs(page: Page, fields: dict[str, Any], featured: list[ArticlePage] | None) -> bool:
     for name, wanted in fields.items():
         current = getattr(page, name)
-        if name == "body":
-            if _stream_without_ids(current.raw_data) != _stream_without_ids(wanted):
+        if isinstance(wanted, Model):
+            # Compare a foreign key by id: a Page and its specific subclass are never "equal".
+            if getattr(page, f"{name}_id") != wanted.pk:
+                return True
+        elif isinstance(current, StreamValue):
+            if _stream_content(current) != _wanted_stream_content(current, wanted):
                 return True
         elif current != wanted:
             return True
@@ -496,11 +523,58 @@ def _sync_tree(locale: Locale, root: Page, tally: Tally, source: dict[str, Any] 
         _publish_content(article, fields=spec[language], created=created, tally=tally)
         articles.append(article)
 
+    help_tree = _sync_help_pages(locale, home, tally, source)
+
     featured = [a for a, spec in zip(articles, ARTICLES, strict=True) if spec["featured"]]
     _publish_content(
         home, fields=HOME[language], created=home_created, tally=tally, featured=featured
     )
-    return {"home": home, "index": index, "articles": articles}
+    return {"home": home, "index": index, "articles": articles, **help_tree}
+
+
+def _sync_help_pages(locale: Locale, home: Page, tally: Tally, source: dict | None) -> dict:
+    """Where to get help, the crisis page and the guided check (which links to the crisis page)."""
+    language = locale.language_code
+    category_ids = dict(HelpCategory.objects.values_list("slug", "pk"))
+    pages = {}
+    specs = [
+        (
+            "crisis",
+            CrisisPage,
+            help_pages.CRISIS_SLUG,
+            {
+                "title": help_pages.CRISIS[language]["title"],
+                "intro": help_pages.CRISIS[language]["intro"],
+                "body": help_pages.body_stream(language),
+            },
+        ),
+        ("directory", HelpDirectoryPage, help_pages.DIRECTORY_SLUG, help_pages.DIRECTORY[language]),
+        (
+            "check",
+            GuidedCheckPage,
+            help_pages.CHECK_SLUG,
+            {
+                "title": help_pages.CHECK[language]["title"],
+                "intro": help_pages.CHECK[language]["intro"],
+                "result_intro": help_pages.CHECK[language]["result_intro"],
+                "questions": help_pages.check_stream(language, category_ids),
+            },
+        ),
+    ]
+    for key, page_class, slug, fields in specs:
+        if key == "check":
+            fields = {**fields, "crisis_page": pages["crisis"]}
+        page, created = _place_page(
+            page_class,
+            parent=home,
+            slug=slug,
+            locale=locale,
+            fields=fields,
+            translation_of=source and source[key],
+        )
+        _publish_content(page, fields=fields, created=created, tally=tally)
+        pages[key] = page
+    return pages
 
 
 def _point_default_site_at(home: HomePage, tally: Tally) -> Site:
@@ -529,11 +603,21 @@ def _delete_wagtail_welcome_page(root: Page, tally: Tally) -> None:
             page.delete()
 
 
-def _ensure_site_settings(site: Site, tally: Tally) -> None:
+def _ensure_site_settings(site: Site, tally: Tally, bokmal: dict) -> None:
     settings = SiteSettings.objects.filter(site=site).first()
     if settings is None:
         settings = SiteSettings.objects.create(site=site)
         tally.notes.append("created site settings with the default crisis numbers")
+    if settings.crisis_page_id is None or settings.help_page_id is None:
+        settings.crisis_page_id = settings.crisis_page_id or bokmal["crisis"].pk
+        settings.help_page_id = settings.help_page_id or bokmal["directory"].pk
+        settings.save(update_fields=["crisis_page", "help_page"])
+        tally.notes.append("linked the crisis page and where to get help from every page")
+    if not settings.group_sessions.exists():
+        GroupSessionTime.objects.create(
+            settings=settings, weekday=2, opens=time(19), closes=time(20), sort_order=0
+        )
+        tally.notes.append("added a weekly group session, Wednesday 19–20")
     if not settings.chat_hours.exists():
         ChatOpeningHours.objects.bulk_create(
             ChatOpeningHours(
@@ -551,13 +635,20 @@ def seed_demo() -> Tally:
     if created:
         tally.notes.append("created locale en")
 
+    services = sync_help_services()
+    if services["created"] or services["updated"]:
+        tally.notes.append(
+            f"help services and categories: {services['created']} created, "
+            f"{services['updated']} updated"
+        )
+
     root = Page.get_first_root_node()
     bokmal = _sync_tree(nb, root, tally, source=None)
     _sync_tree(en, root, tally, source=bokmal)
 
     site = _point_default_site_at(bokmal["home"], tally)
     _delete_wagtail_welcome_page(root, tally)
-    _ensure_site_settings(site, tally)
+    _ensure_site_settings(site, tally, bokmal)
     return tally
 
 
