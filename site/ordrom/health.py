@@ -18,6 +18,9 @@ TIMEOUT_SECONDS = 2.0
 
 
 def _database_answers() -> bool:
+    # No close_if_unusable_or_obsolete() here: Django already calls it when the request
+    # finishes (close_old_connections), and closing mid-request breaks whatever still
+    # needs the connection, such as saving a signed-in visitor's session.
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
@@ -25,8 +28,6 @@ def _database_answers() -> bool:
     except Exception:
         logger.warning("healthz: database did not answer", exc_info=True)
         return False
-    finally:
-        connection.close_if_unusable_or_obsolete()
 
 
 async def _channel_layer_answers() -> bool:
