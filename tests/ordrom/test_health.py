@@ -47,3 +47,11 @@ def test_healthz_is_unavailable_when_the_database_fails(client, monkeypatch):
 
     assert response.status_code == 503
     assert response.content == b"unavailable"
+
+
+@pytest.mark.django_db
+def test_healthz_for_a_signed_in_visitor_keeps_their_session(member_client):
+    response = member_client.get("/healthz")
+
+    assert response.status_code == 200
+    assert member_client.get("/accounts/").status_code == 200
