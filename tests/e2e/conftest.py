@@ -48,7 +48,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 SEED_COMMAND = ROOT / "site" / "pages" / "management" / "commands" / "seed_demo.py"
-E2E_DATABASE = "ordrom_e2e"
 STARTUP_SECONDS = 60
 
 
@@ -157,7 +156,11 @@ def _postgres_admin_connect(url: str):
 
 @contextlib.contextmanager
 def _e2e_database(tmp_dir: Path):
-    """Yield the DATABASE_URL of a database made for this session, and remove it after."""
+    """Yield the DATABASE_URL of a database made for this session, and remove it after.
+
+    For PostgreSQL it is created on the server DATABASE_URL names, through the database in
+    that URL (which must exist: `test` on the CI machine).
+    """
     url = os.environ.get("DATABASE_URL", "").strip()
     if not url or url.startswith("sqlite"):
         # The timeout lets manage.py helpers and daphne share the file without
@@ -167,13 +170,16 @@ def _e2e_database(tmp_dir: Path):
 
     from psycopg import sql
 
-    name = sql.Identifier(E2E_DATABASE)
+    # Its own name per run: two runs on one server (two checkouts, CI beside a developer)
+    # must not drop each other's database.
+    database = f"ordrom_e2e_{os.getpid()}_{secrets.token_hex(3)}"
+    name = sql.Identifier(database)
     with _postgres_admin_connect(url) as conn:
         conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
         conn.execute(sql.SQL("CREATE DATABASE {}").format(name))
     parts = urlsplit(url)
     try:
-        yield urlunsplit(parts._replace(path="/" + E2E_DATABASE))
+        yield urlunsplit(parts._replace(path="/" + database))
     finally:
         with _postgres_admin_connect(url) as conn:
             conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
