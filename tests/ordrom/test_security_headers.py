@@ -2,6 +2,9 @@
 caching of pages a signed-in person sees (shared devices)."""
 
 import pytest
+from django.middleware.csrf import CsrfViewMiddleware
+from django.test import Client
+from django.utils.module_loading import import_string
 
 
 def csp_directives(response) -> dict[str, list[str]]:
@@ -79,9 +82,6 @@ def test_session_cookie_is_http_only_and_same_site(client, member, password):
 
 def test_the_csrf_middleware_in_use_is_djangos(settings):
     # security.W003 is silenced because Ordrom uses a subclass; this keeps it honest.
-    from django.middleware.csrf import CsrfViewMiddleware
-    from django.utils.module_loading import import_string
-
     classes = [import_string(path) for path in settings.MIDDLEWARE]
 
     assert any(issubclass(cls, CsrfViewMiddleware) for cls in classes)
@@ -89,10 +89,42 @@ def test_the_csrf_middleware_in_use_is_djangos(settings):
 
 @pytest.mark.django_db
 def test_a_form_post_without_a_csrf_token_is_refused(member, password):
-    from django.test import Client
-
     client = Client(enforce_csrf_checks=True)
 
     response = client.post("/accounts/login/", {"login": member.username, "password": password})
+
+    assert response.status_code == 403
+
+
+def _post_login_from(origin, fetch_site, member, password):
+    client = Client(enforce_csrf_checks=True)
+    client.get("/accounts/login/")
+    token = client.cookies["csrftoken"].value
+    return client.post(
+        "/accounts/login/",
+        {"login": member.username, "password": password, "csrfmiddlewaretoken": token},
+        HTTP_ORIGIN=origin,
+        HTTP_SEC_FETCH_SITE=fetch_site,
+    )
+
+
+@pytest.mark.django_db
+def test_same_origin_post_with_a_null_origin_is_accepted(member, password):
+    # Under Referrer-Policy: no-referrer browsers send Origin: null on form posts.
+    response = _post_login_from("null", "same-origin", member, password)
+
+    assert response.status_code == 302
+
+
+@pytest.mark.django_db
+def test_cross_site_post_with_a_null_origin_is_refused(member, password):
+    response = _post_login_from("null", "cross-site", member, password)
+
+    assert response.status_code == 403
+
+
+@pytest.mark.django_db
+def test_post_from_a_foreign_origin_is_refused(member, password):
+    response = _post_login_from("https://evil.example", "cross-site", member, password)
 
     assert response.status_code == 403
