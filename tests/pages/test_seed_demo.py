@@ -28,9 +28,10 @@ def test_seed_demo_twice_leaves_the_same_page_tree(run_seed_demo):
     output = run_seed_demo()
 
     assert page_tree() == tree
-    assert Page.objects.count() == len(tree) == 13  # root + 2 × (home, index, 4 articles)
+    # root + 2 × (home, article index, 4 articles, help directory, guided check, crisis page)
+    assert Page.objects.count() == len(tree) == 19
     assert Revision.objects.count() == revisions
-    assert "0 pages created, 0 updated, 12 unchanged" in output
+    assert "0 pages created, 0 updated, 18 unchanged" in output
 
 
 def test_seed_demo_replaces_the_wagtail_welcome_page_on_the_default_site(run_seed_demo):
