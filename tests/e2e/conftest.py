@@ -47,7 +47,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-SEED_COMMAND = ROOT / "site" / "pages" / "management" / "commands" / "seed_demo.py"
 STARTUP_SECONDS = 60
 
 
@@ -124,22 +123,6 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _wait_for_seed_command() -> None:
-    """seed_demo is part of the foundation; a checkout without it cannot show a home page.
-
-    ORDROM_E2E_WAIT_FOR_SEED=<seconds> waits for it to appear (while it is being written);
-    otherwise the browser tests are skipped with the reason (and fail under CI).
-    """
-    deadline = time.monotonic() + float(os.environ.get("ORDROM_E2E_WAIT_FOR_SEED", "0"))
-    while not SEED_COMMAND.exists():
-        if time.monotonic() >= deadline:
-            reason = f"{SEED_COMMAND.relative_to(ROOT)} does not exist yet: no demo content"
-            if os.environ.get("CI"):
-                pytest.fail(reason, pytrace=False)
-            pytest.skip(reason)
-        time.sleep(10)
-
-
 def _postgres_admin_connect(url: str):
     import psycopg
 
@@ -209,7 +192,6 @@ def _wait_until_healthy(server: LiveServer) -> None:
 @pytest.fixture(scope="session")
 def live_server_e2e(tmp_path_factory) -> LiveServer:
     """Migrate, seed, collect static files and serve Ordrom with daphne for this session."""
-    _wait_for_seed_command()
     tmp_dir = tmp_path_factory.mktemp("ordrom-e2e")
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
@@ -232,6 +214,7 @@ def live_server_e2e(tmp_path_factory) -> LiveServer:
             # A shared Redis keeps rate-limit counters between runs: a fresh prefix per run.
             ORDROM_CACHE_PREFIX=f"ordrom-e2e-{run_id}",
             ORDROM_CHANNEL_PREFIX=f"ordrom-e2e-{run_id}",
+            ORDROM_STAFF_REQUIRE_2FA="true",
             PYTHONUNBUFFERED="1",
         )
         env.pop("DJANGO_ENV", None)
