@@ -10,11 +10,30 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 
-from accounts.pseudonyms import validate_pseudonym
+from accounts import generated
 from ordrom import personal_data
 from ordrom.roles import STAFF_ROLES, Role
 
 User = get_user_model()
+
+
+@transaction.atomic
+def generated_member_create() -> tuple[User, str]:
+    """An account for a visitor who writes without signing up: a generated pseudonym and
+    key phrase. The phrase is returned once, for the visitor to write down, and stored only
+    as its password hash."""
+    phrase = generated.key_phrase()
+    for _attempt in range(20):
+        name = generated.pseudonym()
+        if not User.objects.filter(username__iexact=name).exists():
+            break
+    else:  # pragma: no cover - 40 x 40 x 90 names; a crowded site gets a longer number
+        name = f"{generated.pseudonym()}{secrets.randbelow(1000)}"
+    user = User(username=name)
+    user.set_password(phrase)
+    user.save()
+    member_role_grant(user=user)
+    return user, phrase
 
 
 def member_role_grant(*, user) -> None:
@@ -84,12 +103,3 @@ def account_erase_section(user) -> None:
     # are ended by the view that calls account_delete.
     user.delete()
 
-
-__all__ = [
-    "account_delete",
-    "account_email_set",
-    "account_export",
-    "member_role_grant",
-    "staff_create",
-    "validate_pseudonym",
-]

@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "accounts.apps.AccountsConfig",
     "pages",
     "ordrom",
+    "letters",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

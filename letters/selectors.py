@@ -1,0 +1,251 @@
+"""Read queries of letters, with their joins, so every page keeps a constant query count."""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
+from django.db.models.functions import TruncMonth, TruncWeek
+
+from letters.conf import app_settings
+from letters.models import Feedback, Letter, LetterRecord, Reply, Thread
+
+# --- The writer's side ------------------------------------------------------------------------
+
+
+def writer_threads(*, writer):
+    """The writer's threads, newest first, with unread answers counted in the same query."""
+    unread = Reply.objects.filter(
+        letter__thread=OuterRef("pk"), status=Reply.Status.SENT, read_at__isnull=True
+    )
+    return (
+        Thread.objects.filter(writer=writer)
+        .select_related("topic")
+        .annotate(
+            has_unread=Exists(unread),
+            letter_count=Count("letters"),
+        )
+        .prefetch_related(
+            Prefetch(
+                "letters",
+                queryset=Letter.objects.filter(answered_at__isnull=True).order_by("due_at"),
+                to_attr="waiting_letters",
+            )
+        )
+        .order_by("-updated_at")
+    )
+
+
+def writer_thread(*, writer, thread_id: int) -> Thread:
+    """One thread of the writer's; anyone else's id raises DoesNotExist (a 404)."""
+    return (
+        Thread.objects.select_related("topic")
+        .prefetch_related(
+            Prefetch(
+                "letters",
+                queryset=Letter.objects.select_related("reply").order_by("received_at"),
+            )
+        )
+        .get(pk=thread_id, writer=writer)
+    )
+
+
+def follow_ups_due(*, writer, today: dt.date):
+    """Replies whose agreed next step is due: "how did it go?" on the letters page."""
+    return Reply.objects.filter(
+        letter__thread__writer=writer,
+        status=Reply.Status.SENT,
+        follow_up_on__lte=today,
+        follow_up_dismissed=False,
+    ).exclude(letter__thread__state=Thread.State.CLOSED).select_related("letter__thread")
+
+
+# --- The supervisors' queue --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    mine: bool = False
+    unclaimed: bool = False
+    due_soon: bool = False
+    overdue: bool = False
+    urgent: bool = False
+    topic_id: int | None = None
+
+
+def reply_queue(*, viewer, now: dt.datetime, filters: QueueFilters = QueueFilters()):
+    """Every open letter: urgent first, then by deadline. One query with its joins."""
+    letters = (
+        Letter.objects.filter(answered_at__isnull=True)
+        .exclude(thread__state=Thread.State.CLOSED)
+        .select_related("thread__topic", "thread__supervisor", "claimed_by", "reply")
+    )
+    active_claim = Q(claimed_by__isnull=False, claim_expires_at__gt=now)
+    if filters.mine:
+        letters = letters.filter(
+            (Q(claimed_by=viewer) & Q(claim_expires_at__gt=now)) | Q(thread__supervisor=viewer)
+        )
+    if filters.unclaimed:
+        letters = letters.exclude(active_claim)
+    if filters.due_soon:
+        letters = letters.filter(due_at__gt=now, due_at__lte=now + app_settings.DUE_SOON)
+    if filters.overdue:
+        letters = letters.filter(due_at__lte=now)
+    if filters.urgent:
+        letters = letters.filter(urgent=True)
+    if filters.topic_id:
+        letters = letters.filter(thread__topic_id=filters.topic_id)
+    return letters.order_by("-urgent", "due_at", "pk")
+
+
+@dataclass(frozen=True)
+class QueueCounts:
+    open: int
+    due_soon: int
+    overdue: int
+    unclaimed: int
+    in_review: int
+
+
+def queue_counts(*, now: dt.datetime) -> QueueCounts:
+    """The queue header, in one aggregate query."""
+    open_letters = Letter.objects.filter(answered_at__isnull=True).exclude(
+        thread__state=Thread.State.CLOSED
+    )
+    counts = open_letters.aggregate(
+        open=Count("pk"),
+        due_soon=Count("pk", filter=Q(due_at__gt=now, due_at__lte=now + app_settings.DUE_SOON)),
+        overdue=Count("pk", filter=Q(due_at__lte=now)),
+        unclaimed=Count(
+            "pk", filter=Q(claimed_by__isnull=True) | Q(claim_expires_at__lte=now)
+        ),
+        in_review=Count("pk", filter=Q(reply__status=Reply.Status.IN_REVIEW)),
+    )
+    return QueueCounts(**counts)
+
+
+def deadline_alerts(*, now: dt.datetime) -> list[Letter]:
+    """Due within 12 hours (or overdue) with nobody on them: shown to coordinators."""
+    return list(
+        Letter.objects.filter(answered_at__isnull=True, due_at__lte=now + app_settings.DUE_SOON)
+        .exclude(thread__state=Thread.State.CLOSED)
+        .filter(Q(claimed_by__isnull=True) | Q(claim_expires_at__lte=now))
+        .order_by("due_at")
+    )
+
+
+def staff_letter(*, letter_id: int) -> Letter:
+    """A letter with its whole thread, for the supervisor's reading and answering page."""
+    return (
+        Letter.objects.select_related("thread__topic", "thread__supervisor", "claimed_by")
+        .prefetch_related(
+            Prefetch(
+                "thread__letters",
+                queryset=Letter.objects.select_related("reply__author").order_by("received_at"),
+            )
+        )
+        .get(pk=letter_id)
+    )
+
+
+def review_queue():
+    return (
+        Reply.objects.filter(status=Reply.Status.IN_REVIEW)
+        .select_related("letter__thread__topic", "author")
+        .order_by("review_requested_at")
+    )
+
+
+# --- Statistics --------------------------------------------------------------------------------
+
+
+@dataclass
+class PeriodStats:
+    period: dt.date
+    received: int
+    answered: int
+    answered_in_time: int
+    median_hours: float | None
+    p90_hours: float | None
+
+    @property
+    def share_in_time(self) -> float | None:
+        return self.answered_in_time / self.answered if self.answered else None
+
+
+def _percentile(values: list[float], share: float) -> float | None:
+    if not values:
+        return None
+    if len(values) == 1:
+        return values[0]
+    return statistics.quantiles(values, n=100, method="inclusive")[int(share * 100) - 1]
+
+
+def letter_statistics(*, period: str = "week", since: dt.datetime, until: dt.datetime):
+    """Per week or month: received, answered, share answered in time, median and 90th
+    percentile of hours to the first answer. From LetterRecord, so retention and deleted
+    accounts do not change the past."""
+    trunc = TruncWeek if period == "week" else TruncMonth
+    records = LetterRecord.objects.filter(received_at__gte=since, received_at__lt=until)
+    rows = (
+        records.annotate(period=trunc("received_at"))
+        .values("period")
+        .annotate(
+            received=Count("pk"),
+            answered=Count("pk", filter=Q(answered_at__isnull=False)),
+            in_time=Count("pk", filter=Q(answered_at__isnull=False, answered_at__lte=F("due_at"))),
+        )
+        .order_by("period")
+    )
+    first_answer_hours: dict = {}
+    for record in records.filter(is_follow_up=False, answered_at__isnull=False).annotate(
+        period=trunc("received_at")
+    ).values("period", "received_at", "answered_at"):
+        hours = (record["answered_at"] - record["received_at"]).total_seconds() / 3600
+        first_answer_hours.setdefault(record["period"], []).append(hours)
+    result = []
+    for row in rows:
+        key = row["period"]
+        hours = sorted(first_answer_hours.get(key, []))
+        result.append(
+            PeriodStats(
+                period=key.date() if hasattr(key, "date") else key,
+                received=row["received"],
+                answered=row["answered"],
+                answered_in_time=row["in_time"],
+                median_hours=statistics.median(hours) if hours else None,
+                p90_hours=_percentile(hours, 0.9),
+            )
+        )
+    return result
+
+
+def topic_statistics(*, since: dt.datetime, until: dt.datetime):
+    return list(
+        LetterRecord.objects.filter(received_at__gte=since, received_at__lt=until)
+        .values("topic__name_nb", "topic__name_en")
+        .annotate(received=Count("pk"))
+        .order_by("-received")
+    )
+
+
+def feedback_statistics(*, since: dt.date, until: dt.date) -> dict[str, dict[str, int]]:
+    rows = (
+        Feedback.objects.filter(week__gte=since, week__lt=until)
+        .values("question", "answer")
+        .annotate(count=Count("pk"))
+    )
+    result: dict[str, dict[str, int]] = {q: {} for q in Feedback.Question.values}
+    for row in rows:
+        result[row["question"]][row["answer"]] = row["count"]
+    return result
+
+
+def overdue_now(*, now: dt.datetime) -> int:
+    return (
+        Letter.objects.filter(answered_at__isnull=True, due_at__lte=now)
+        .exclude(thread__state=Thread.State.CLOSED)
+        .count()
+    )
