@@ -32,8 +32,9 @@ def normalise_phone(raw: str) -> str:
     if not raw or not _PHONE_CHARS.match(raw):
         raise ValidationError(ERROR_PHONE, code="phone")
     digits = re.sub(r"\D", "", raw)
-    if raw.startswith("+") or raw.startswith("00"):
-        digits = digits[2:] if raw.startswith("00") else digits
+    lead = raw.lstrip("(")  # "(+47) 22 40 00 40" is written with the country code too
+    if lead.startswith(("+", "00")):
+        digits = digits[2:] if lead.startswith("00") else digits
         if not 8 <= len(digits) <= 15:
             raise ValidationError(ERROR_PHONE, code="phone")
         return "+" + digits
