@@ -14,7 +14,9 @@ from ordrom import crisis
 from pages.models import CallbackRequest
 
 RETENTION = dt.timedelta(days=7)
-MAX_DAYS_AHEAD = 7
+# Today and the six days after: the last window of the last day (ending 21:00) is over
+# before the number is deleted seven days after the request, whenever it was sent.
+MAX_DAYS_AHEAD = 6
 
 ERROR_PHONE = _(
     "Write a Norwegian phone number with 8 digits, or a number starting with + and the "
