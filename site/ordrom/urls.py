@@ -21,6 +21,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("quick-exit/", views.quick_exit, name="quick_exit"),
     path("help/", include("pages.urls")),
+    path("letters/", include("letters.urls")),
 ]
 
 if settings.DEBUG:
