@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
+import zoneinfo
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 from django.db.models.functions import TruncMonth, TruncWeek
 
@@ -126,14 +128,18 @@ def queue_counts(*, now: dt.datetime) -> QueueCounts:
     return QueueCounts(**counts)
 
 
-def deadline_alerts(*, now: dt.datetime) -> list[Letter]:
-    """Due within 12 hours (or overdue) with nobody on them: shown to coordinators."""
-    return list(
+def deadline_alerts(*, now: dt.datetime, limit: int | None = None) -> list[Letter]:
+    """Due within 12 hours (or overdue) with nobody on them: shown to coordinators.
+
+    Pages pass a ``limit`` so a large backlog cannot make them slow."""
+    letters = (
         Letter.objects.filter(answered_at__isnull=True, due_at__lte=now + app_settings.DUE_SOON)
         .exclude(thread__state=Thread.State.CLOSED)
         .filter(Q(claimed_by__isnull=True) | Q(claim_expires_at__lte=now))
-        .order_by("due_at")
+        .select_related("thread__topic")
+        .order_by("due_at", "pk")
     )
+    return list(letters[:limit] if limit is not None else letters)
 
 
 def staff_letter(*, letter_id: int) -> Letter:
@@ -187,7 +193,13 @@ def letter_statistics(*, period: str = "week", since: dt.datetime, until: dt.dat
     """Per week or month: received, answered, share answered in time, median and 90th
     percentile of hours to the first answer. From LetterRecord, so retention and deleted
     accounts do not change the past."""
-    trunc = TruncWeek if period == "week" else TruncMonth
+    # Periods are local weeks and months: truncate in Oslo time, or a letter written late on
+    # a Sunday evening lands in the next week (and around a daylight-saving change, by an hour).
+    oslo = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+    def trunc(field):
+        return (TruncWeek if period == "week" else TruncMonth)(field, tzinfo=oslo)
+
     records = LetterRecord.objects.filter(received_at__gte=since, received_at__lt=until)
     rows = (
         records.annotate(period=trunc("received_at"))

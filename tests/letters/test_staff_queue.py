@@ -1,0 +1,198 @@
+"""The reply queue in the staff workspace: order, what each row shows, filters, counts,
+pagination, query count, taking the next letter and claiming from a row."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from staff_support import NEXT_URL, QUEUE_URL, TUESDAY, letter_url, make_letter, reload
+
+from letters import services
+from letters.models import Topic
+
+pytestmark = pytest.mark.django_db
+
+HOUR = dt.timedelta(hours=1)
+
+
+@pytest.fixture
+def english(settings):
+    settings.LANGUAGE_CODE = "en"
+
+
+def rows(response):
+    return [row["letter"] for row in response.context["rows"]]
+
+
+def test_queue_lists_urgent_first_then_by_deadline(supervisor_client, travel):
+    travel(TUESDAY)
+    late = make_letter(received_ago=2 * HOUR)
+    early = make_letter(received_ago=40 * HOUR)
+    urgent = make_letter(received_ago=1 * HOUR, urgent=True)
+
+    response = supervisor_client.get(QUEUE_URL)
+
+    assert response.status_code == 200
+    assert rows(response) == [urgent, early, late]
+
+
+def test_row_shows_time_left_overdue_topic_follow_up_and_who_is_on_it(
+    supervisor_client, supervisor, coordinator, travel, english
+):
+    travel(TUESDAY)
+    topic = Topic.objects.get(slug="ensomhet")
+    overdue = make_letter(received_ago=50 * HOUR - 5 * dt.timedelta(minutes=1), topic=topic)
+    first = make_letter(received_ago=2 * HOUR)
+    services.letter_claim(letter_id=first.pk, by=supervisor, now=TUESDAY)
+    services.reply_save_draft(letter_id=first.pk, by=supervisor, body="Hei", now=TUESDAY)
+    services.reply_send(letter_id=first.pk, by=supervisor, now=TUESDAY)
+    follow_up = services.letter_follow_up(
+        thread=first.thread, writer=first.thread.writer, body="Takk!", now=TUESDAY - HOUR
+    )
+    services.letter_claim(letter_id=follow_up.pk, by=coordinator, now=TUESDAY)
+
+    page = supervisor_client.get(QUEUE_URL).content.decode()
+
+    assert "overdue by 1 h 55 min" in page
+    assert "47 h 00 min left" in page
+    assert "Loneliness" in page
+    assert "Follow-up" in page and "answered before by Vakt Kari" in page
+    assert "Vakt Liv" in page
+    assert f'action="{letter_url(overdue, "claim/")}"' in page
+    assert f'action="{letter_url(follow_up, "claim/")}"' not in page
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("mine=on", ["mine"]),
+        ("unclaimed=on", ["soon", "overdue", "urgent", "topic"]),
+        ("due_soon=on", ["soon"]),
+        ("overdue=on", ["overdue"]),
+        ("urgent=on", ["urgent"]),
+        ("topic={topic}", ["topic"]),
+    ],
+)
+def test_filters_work_as_plain_get_parameters(supervisor_client, supervisor, travel, query,
+                                              expected):
+    travel(TUESDAY)
+    topic = Topic.objects.get(slug="sorg")
+    letters = {
+        "mine": make_letter(received_ago=HOUR),
+        "soon": make_letter(received_ago=40 * HOUR),
+        "overdue": make_letter(received_ago=49 * HOUR),
+        "urgent": make_letter(received_ago=2 * HOUR, urgent=True),
+        "topic": make_letter(received_ago=3 * HOUR, topic=topic),
+    }
+    services.letter_claim(letter_id=letters["mine"].pk, by=supervisor, now=TUESDAY)
+
+    response = supervisor_client.get(QUEUE_URL + "?" + query.format(topic=topic.pk))
+
+    names = {letter.pk: name for name, letter in letters.items()}
+    assert sorted(names[letter.pk] for letter in rows(response)) == sorted(expected)
+
+
+def test_header_counts_due_soon_overdue_and_unclaimed(supervisor_client, supervisor, travel):
+    travel(TUESDAY)
+    make_letter(received_ago=40 * HOUR)
+    make_letter(received_ago=49 * HOUR)
+    claimed = make_letter(received_ago=HOUR)
+    services.letter_claim(letter_id=claimed.pk, by=supervisor, now=TUESDAY)
+
+    counts = supervisor_client.get(QUEUE_URL).context["counts"]
+
+    assert (counts.due_soon, counts.overdue, counts.unclaimed, counts.open) == (1, 1, 2, 3)
+
+
+def test_queue_paginates_by_50(supervisor_client, travel):
+    travel(TUESDAY)
+    for n in range(55):
+        make_letter(received_ago=dt.timedelta(minutes=n + 1))
+
+    first = supervisor_client.get(QUEUE_URL)
+    second = supervisor_client.get(QUEUE_URL + "?p=2")
+
+    assert len(first.context["rows"]) == 50
+    assert len(second.context["rows"]) == 5
+
+
+@pytest.mark.parametrize("count", [5, 60])
+def test_queue_query_count_does_not_grow_with_the_letters(
+    coordinator_client, supervisor, travel, django_assert_max_num_queries, count
+):
+    travel(TUESDAY)
+    topic = Topic.objects.first()
+    for n in range(count):
+        letter = make_letter(
+            received_ago=dt.timedelta(hours=n % 50), topic=topic if n % 2 else None,
+            urgent=n % 7 == 0, is_follow_up=n % 3 == 0,
+        )
+        if n % 4 == 0:
+            services.letter_claim(letter_id=letter.pk, by=supervisor, now=TUESDAY)
+    coordinator_client.get(QUEUE_URL)  # warm caches (site, settings)
+
+    with django_assert_max_num_queries(16):
+        response = coordinator_client.get(QUEUE_URL)
+
+    assert response.status_code == 200
+
+
+def test_take_the_next_letter_claims_the_most_urgent_and_opens_it(supervisor_client, supervisor,
+                                                                  travel):
+    travel(TUESDAY)
+    make_letter(received_ago=HOUR)
+    urgent = make_letter(received_ago=HOUR, urgent=True)
+
+    response = supervisor_client.post(NEXT_URL)
+
+    assert response.status_code == 302
+    assert response["Location"] == letter_url(urgent)
+    assert reload(urgent).claimed_by == supervisor
+
+
+def test_take_the_next_letter_with_nothing_waiting_says_so(supervisor_client, english):
+    response = supervisor_client.post(NEXT_URL, follow=True)
+
+    assert "No letter is waiting without someone on it." in response.content.decode()
+
+
+def test_answer_on_a_row_claims_the_letter(supervisor_client, supervisor, travel):
+    travel(TUESDAY)
+    letter = make_letter()
+
+    response = supervisor_client.post(letter_url(letter, "claim/"))
+
+    assert response["Location"] == letter_url(letter)
+    assert reload(letter).claimed_by == supervisor
+
+
+def test_answer_on_a_row_someone_else_has_says_who_and_shows_it_read_only(
+    supervisor_client, coordinator, travel, english
+):
+    travel(TUESDAY)
+    letter = make_letter(body="Hemmelig tekst")
+    services.letter_claim(letter_id=letter.pk, by=coordinator, now=TUESDAY)
+
+    response = supervisor_client.post(letter_url(letter, "claim/"), follow=True)
+
+    page = response.content.decode()
+    assert "Vakt Liv is working on this letter." in page
+    assert "Hemmelig tekst" in page
+    assert response.context["form"] is None
+    assert reload(letter).claimed_by == coordinator
+
+
+def test_coordinators_see_deadline_alerts_at_the_top_of_the_queue(
+    coordinator_client, supervisor_client, supervisor, travel
+):
+    travel(TUESDAY)
+    alert = make_letter(received_ago=40 * HOUR)
+    taken = make_letter(received_ago=41 * HOUR)
+    make_letter(received_ago=HOUR)
+    services.letter_claim(letter_id=taken.pk, by=supervisor, now=TUESDAY)
+
+    alerts = coordinator_client.get(QUEUE_URL).context["alerts"]
+
+    assert [row["letter"] for row in alerts] == [alert]
+    assert supervisor_client.get(QUEUE_URL).context["alerts"] == []
