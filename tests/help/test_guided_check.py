@@ -8,11 +8,13 @@ import itertools
 import pytest
 from django.apps import apps
 from django.contrib.sessions.models import Session
+from django.db import connection
 from django.test import Client
-from help_support import CHECK_URL, CRISIS_URL, TUESDAY_15, checked_inputs
+from django.test.utils import CaptureQueriesContext
+from help_support import CHECK_URL, CRISIS_URL, TUESDAY_15, checked_inputs, make_service
 
 from pages.forms import ERROR_ANSWER
-from pages.models import GuidedCheckPage, HelpService
+from pages.models import GuidedCheckPage, HelpCategory, HelpService
 
 pytestmark = pytest.mark.django_db
 
@@ -147,3 +149,20 @@ def test_answers_are_not_stored_anywhere(demo, frozen):
     assert Session.objects.count() == 0
     # (client.session would make a session of its own to hand back: the cookie says enough.)
     assert "sessionid" not in client.cookies
+
+
+def test_suggestions_take_the_same_queries_however_many_services_fit(
+    demo, client, django_assert_max_num_queries
+):
+    loneliness = HelpCategory.objects.get(slug="ensomhet")
+    answers = {"q0": "1", "q1": "0", "q2": "1", "q3": "1"}  # categories, chat and group status
+    client.post(CHECK_URL, answers)
+    with CaptureQueriesContext(connection) as few:
+        client.post(CHECK_URL, answers)
+    for _ in range(30):
+        make_service(categories=[loneliness])
+
+    with django_assert_max_num_queries(len(few)):
+        response = client.post(CHECK_URL, answers)
+
+    assert len(response.context["cards"]) == 6
