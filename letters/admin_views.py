@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+from functools import wraps
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,6 +22,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
+from django.views.defaults import permission_denied
 
 from letters import selectors, services
 from letters.admin_forms import QueueFilterForm, ReplyForm, ReturnForm, StatisticsForm
@@ -59,9 +61,20 @@ def can_coordinate(user) -> bool:
     return has_role(user, Role.COORDINATOR)
 
 
-def _require(request, check) -> None:
-    if not check(request.user):
-        raise PermissionDenied
+def allowed(check):
+    """Only users passing *check*; others get a plain 403 (Wagtail's admin would turn a raised
+    PermissionDenied into a redirect to the dashboard, which hides the refusal)."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not check(request.user):
+                return permission_denied(request, PermissionDenied())
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
 
 
 # --- Small helpers ------------------------------------------------------------------------------
@@ -104,8 +117,8 @@ def _get_letter(letter_id: int) -> Letter:
 # --- The reply queue ----------------------------------------------------------------------------
 
 
+@allowed(can_answer)
 def queue(request):
-    _require(request, can_answer)
     now = timezone.now()
     topics = list(Topic.objects.all())
     filter_form = QueueFilterForm(request.GET, topics=topics)
@@ -149,9 +162,9 @@ def _alert_rows(now: dt.datetime) -> list[dict]:
     ]
 
 
+@allowed(can_answer)
 @require_POST
 def claim_next(request):
-    _require(request, can_answer)
     letter = services.letter_claim_next(by=request.user, now=timezone.now())
     if letter is None:
         messages.info(request, MESSAGE_NOTHING_TO_TAKE)
@@ -159,10 +172,10 @@ def claim_next(request):
     return redirect("letters_letter", letter_id=letter.pk)
 
 
+@allowed(can_answer)
 @require_POST
 def claim(request, letter_id: int):
     """"Answer" on a queue row: one conditional UPDATE, so of two clicks one wins."""
-    _require(request, can_answer)
     try:
         result = services.letter_claim(letter_id=letter_id, by=request.user, now=timezone.now())
     except Letter.DoesNotExist as error:
@@ -243,8 +256,8 @@ def _render_letter(request, letter: Letter, now: dt.datetime, *, form=None, retu
     )
 
 
+@allowed(can_answer)
 def letter_page(request, letter_id: int):
-    _require(request, can_answer)
     now = timezone.now()
     letter = _get_letter(letter_id)
     if request.method == "POST":
@@ -302,10 +315,10 @@ def _editor_post(request, letter: Letter, now: dt.datetime):
     return redirect("letters_letter", letter_id=letter.pk)
 
 
+@allowed(can_answer)
 @require_POST
 def autosave(request, letter_id: int):
     """The reply editor's script posts the whole form here a moment after typing stops."""
-    _require(request, can_answer)
     now = timezone.now()
     letter = _get_letter(letter_id)
     form = _reply_form(request.POST)
@@ -331,8 +344,8 @@ def autosave(request, letter_id: int):
 # --- Review by a coordinator --------------------------------------------------------------------
 
 
+@allowed(can_coordinate)
 def review_list(request):
-    _require(request, can_coordinate)
     now = timezone.now()
     page = Paginator(selectors.review_queue(), PAGE_SIZE).get_page(request.GET.get("p"))
     rows = [
@@ -344,9 +357,9 @@ def review_list(request):
     )
 
 
+@allowed(can_coordinate)
 @require_POST
 def review_action(request, letter_id: int):
-    _require(request, can_coordinate)
     now = timezone.now()
     action = request.POST.get("action")
     try:
@@ -485,8 +498,8 @@ def _period_label(start: dt.date, period: str) -> str:
     return _("week %(number)d") % {"number": start.isocalendar()[1]}
 
 
+@allowed(can_coordinate)
 def statistics(request):
-    _require(request, can_coordinate)
     form = StatisticsForm(request.GET)
     period = form.period_value()
     data = statistics_data(period=period, now=timezone.now())
@@ -503,8 +516,8 @@ def _hours(value: float | None) -> str:
     return "" if value is None else f"{value:.1f}"
 
 
+@allowed(can_coordinate)
 def statistics_csv(request):
-    _require(request, can_coordinate)
     period = StatisticsForm(request.GET).period_value()
     data = statistics_data(period=period, now=timezone.now())
     response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -540,8 +553,8 @@ def statistics_csv(request):
 # --- The audit log ------------------------------------------------------------------------------
 
 
+@allowed(can_coordinate)
 def audit_log(request):
-    _require(request, can_coordinate)
     entries = AuditEntry.objects.filter(target_type=AUDIT_TARGET).order_by("-at", "-pk")
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("p"))
     return TemplateResponse(
