@@ -213,6 +213,9 @@ class Reply(models.Model):
             ),
         ]
 
+    def __str__(self):
+        return f"{self.letter} · {self.get_status_display()}"
+
 
 class LetterRecord(models.Model):
     """What statistics need of a letter, and nothing personal.
@@ -234,6 +237,9 @@ class LetterRecord(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["received_at"], name="letterrecord_received")]
+
+    def __str__(self):
+        return f"{self.received_at:%Y-%m-%d %H:%M}"
 
 
 class Feedback(models.Model):
@@ -259,6 +265,9 @@ class Feedback(models.Model):
     class Meta:
         indexes = [models.Index(fields=["week", "question"], name="feedback_week")]
 
+    def __str__(self):
+        return f"{self.week} · {self.question}: {self.answer}"
+
 
 class DigestSent(models.Model):
     """One row per deadline digest sent, so running the task twice sends it once."""
@@ -266,3 +275,6 @@ class DigestSent(models.Model):
     slot = models.CharField(max_length=40, unique=True)
     sent_at = models.DateTimeField()
     letters = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return self.slot

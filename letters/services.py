@@ -170,7 +170,9 @@ def letter_claim(*, letter_id: int, by, now: dt.datetime) -> ClaimResult:
     updated = (
         Letter.objects.filter(pk=letter_id, answered_at__isnull=True)
         .filter(_claimable(by, now))
-        .update(claimed_by=by, claimed_at=now, claim_expires_at=now + app_settings.CLAIM_LAPSES_AFTER)
+        .update(
+            claimed_by=by, claimed_at=now, claim_expires_at=now + app_settings.CLAIM_LAPSES_AFTER
+        )
     )
     if updated:
         return ClaimResult(ok=True)
@@ -191,7 +193,12 @@ def letter_claim_next(*, by, now: dt.datetime) -> Letter | None:
         .filter(Q(claimed_by__isnull=True) | Q(claim_expires_at__lte=now))
         .order_by("-urgent", "due_at")
     )
-    for letter in candidates[:5]:
+    # Lock one row at a time: locking several would make a second supervisor asking at the
+    # same moment skip them all and be told nothing is waiting.
+    for _attempt in range(5):
+        letter = candidates.first()
+        if letter is None:
+            return None
         if letter_claim(letter_id=letter.pk, by=by, now=now).ok:
             return letter
     return None
