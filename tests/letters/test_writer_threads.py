@@ -244,25 +244,31 @@ def test_closed_thread_offers_a_new_letter_instead_of_a_follow_up(
 
 
 @pytest.mark.django_db
-def test_how_did_it_go_prompt_appears_on_the_follow_up_date_and_opens_the_thread(
+def test_how_did_it_go_prompt_appears_from_the_follow_up_date_and_opens_the_thread(
     member, member_client, write_letter, answer_letter
 ):
-    sent = dt.datetime(2026, 11, 23, 12, 0, tzinfo=OSLO)
-    with time_machine.travel(sent, tick=False):
-        letter = write_letter(member)
-        reply = answer_letter(
-            letter, next_step="Gå en tur med naboen.", follow_up_on=dt.date(2026, 11, 27)
-        )
-        before = _text(member_client.get("/letters/"))
-    with time_machine.travel(dt.datetime(2026, 11, 27, 8, 0, tzinfo=OSLO), tick=False):
-        member_client.force_login(member)  # days later: the idle session has ended
-        on_the_day = _text(member_client.get("/letters/"))
-        thread_page = _text(member_client.get(_thread_url(letter)))
+    # Real time, not time travel: a frozen clock days ahead would end the session.
+    sent = timezone.now() - dt.timedelta(days=5)
+    today = timezone.localdate()
+    due = write_letter(member, subject="I dag", now=sent)
+    reply = answer_letter(
+        due,
+        now=sent,
+        next_step="Gå en tur med naboen.",
+        follow_up_on=today - dt.timedelta(days=1),
+    )
+    later = write_letter(member, subject="Senere", now=sent)
+    answer_letter(
+        later, now=sent, next_step="Skriv i dagboka.", follow_up_on=today + dt.timedelta(days=2)
+    )
 
-    assert "Gå en tur med naboen." not in before
-    assert "Hvordan gikk det?" in on_the_day and "Gå en tur med naboen." in on_the_day
-    assert f'href="/letters/{letter.thread_id}/#follow-up"' in on_the_day
-    assert f"/letters/{letter.thread_id}/answers/{reply.pk}/dismiss-follow-up/" in on_the_day
+    listing = _text(member_client.get("/letters/"))
+    thread_page = _text(member_client.get(_thread_url(due)))
+
+    assert "Hvordan gikk det?" in listing and "Gå en tur med naboen." in listing
+    assert "Skriv i dagboka." not in listing
+    assert f'href="/letters/{due.thread_id}/#follow-up"' in listing
+    assert f"/letters/{due.thread_id}/answers/{reply.pk}/dismiss-follow-up/" in listing
     assert '<h2 id="follow-up-heading">Hvordan gikk det?</h2>' in thread_page
 
 
