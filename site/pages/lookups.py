@@ -6,9 +6,10 @@ and the letter answer time shown to writers. Nothing else of pages is imported b
 
 from __future__ import annotations
 
+from wagtail.models import Site
+
 from pages.models import SiteSettings
 from pages.selectors import referral_card, referral_cards, referral_choices  # noqa: F401
-from wagtail.models import Site
 
 
 def _settings(request=None) -> SiteSettings:

@@ -128,7 +128,19 @@ def describe(status: Status, now: dt.datetime, tz: dt.tzinfo = OSLO) -> str:
     if status.always_open:
         return _("Open day and night")
     if status.is_open:
-        return _("Open now, until %(time)s") % {"time": _clock(status.until, tz, closing=True)}
+        clock = _clock(status.until, tz, closing=True)
+        closes = status.until.astimezone(tz)
+        closing_day = (closes - dt.timedelta(seconds=1)).date()  # 24:00 belongs to today
+        days = (closing_day - now.astimezone(tz).date()).days
+        if days == 1:
+            return _("Open now, until tomorrow at %(time)s") % {"time": clock}
+        if days > 1:
+            weekday = formats.date_format(closes, "l")
+            return _("Open now, until %(weekday)s at %(time)s") % {
+                "weekday": weekday,
+                "time": clock,
+            }
+        return _("Open now, until %(time)s") % {"time": clock}
     if status.next_open is None:
         return _("Closed")
     when = status.next_open.astimezone(tz)

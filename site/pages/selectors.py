@@ -102,7 +102,7 @@ def services_in_categories(
         return []
     services = _services().filter(categories__in=category_ids).distinct()
     cards = [service_card(service, now=now) for service in services]
-    # Crisis lines are already on every page (the strip); here the open ones that fit go first.
+    # Same order as the directory: crisis lines first, then what is open now.
     return _sorted(cards)[:limit]
 
 

@@ -137,7 +137,7 @@ def test_directory_page_on_sunday_night_reads_right(demo, english_client, frozen
         ("closed", "Chat: Closed, opens tomorrow at 14:00"),
     ]
     assert _status_lines(cards[KORS]) == [("closed", "Closed, opens tomorrow at 11:00")]
-    assert _status_lines(cards[ALARM]) == [("open", "Open now, until 08:00")]
+    assert _status_lines(cards[ALARM]) == [("open", "Open now, until tomorrow at 08:00")]
     assert _status_lines(cards["Medisinsk nødtelefon 113"]) == [("open", "Open day and night")]
     assert _status_lines(cards[HELPLINE]) == [("open", "Open day and night")]
     assert "service-card--open" not in cards[RUS].split(">")[0]

@@ -170,3 +170,14 @@ def test_bokmal_text():
         now = at(2026, 11, 28, 12)
         text = describe(status_at(now, WEEKDAYS_14_17), now)
     assert "14:00" in text and "mandag" in text
+
+
+def test_open_past_midnight_says_until_tomorrow():
+    status = status_at(at(2026, 11, 24, 23), NIGHTS_22_02)
+    assert describe(status, at(2026, 11, 24, 23)) == "Open now, until tomorrow at 02:00"
+
+
+def test_open_over_a_weekend_names_the_closing_day():
+    weekend = daily((0,), (0,), days=[5, 6]) + daily((0,), (8,), days=[0])
+    now = at(2026, 11, 28, 12)  # Saturday
+    assert describe(status_at(now, weekend), now) == "Open now, until Monday at 08:00"

@@ -10,5 +10,9 @@ register = template.Library()
 
 @register.inclusion_tag("pages/includes/service_card.html")
 def referral_card(service_id, id_suffix=""):
-    card = selectors.referral_card(service_id=int(service_id), now=timezone.now())
+    try:
+        service_id = int(service_id)
+    except (TypeError, ValueError):
+        return {"card": None}  # a stale or mistyped reference shows nothing, not an error
+    card = selectors.referral_card(service_id=service_id, now=timezone.now())
     return {"card": card, "compact": True, "id_suffix": id_suffix} if card else {"card": None}
