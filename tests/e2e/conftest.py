@@ -359,3 +359,51 @@ def totp_code():
 def new_pseudonym():
     """A pseudonym nobody has used in this session's database."""
     return lambda stem="Skrivelyst": f"{stem}{secrets.randbelow(10**6):06d}"
+
+
+def wait_for_fresh_totp_window(margin: float = 3.0) -> None:
+    """Do not type a code that expires while the form is being sent."""
+    if 30 - time.time() % 30 < margin:
+        time.sleep(30 - time.time() % 30 + 0.5)
+
+
+@dataclass
+class StaffLogin:
+    username: str
+    password: str
+    secret: str
+
+
+@pytest.fixture
+def staff_with_totp(live_server_e2e):
+    """staff_with_totp(page, role="supervisor"): a new staff account (`create_staff`), signed
+    in on *page* through the one login, with TOTP set up in the browser as a person does it
+    (password, password again, scan the secret, type the code). Returns a StaffLogin; the
+    page is left on the recovery-codes page allauth shows once after activation."""
+    from playwright.sync_api import expect
+
+    def sign_in(page, role: str = "supervisor", username: str | None = None) -> StaffLogin:
+        username = username or f"Veileder{secrets.randbelow(10**6):06d}"
+        password = live_server_e2e.create_staff(username, role=role)
+        page.goto("/admin/")
+        expect(page).to_have_url(re.compile(r"/accounts/login/\?next=.*admin"))
+        form = page.locator("main form").filter(has=page.locator("#id_password"))
+        form.locator("#id_login").fill(username)
+        form.locator("#id_password").fill(password)
+        form.locator("button[type=submit]:not([form])").click()
+        # allauth asks for the password once more before an authenticator can be added.
+        page.wait_for_url(re.compile(r"/accounts/(reauthenticate|2fa/totp/activate)/"))
+        if "/reauthenticate/" in page.url:
+            form = page.locator("main form").filter(has=page.locator("#id_password"))
+            form.locator("#id_password").fill(password)
+            form.locator("button[type=submit]:not([form])").click()
+        expect(page).to_have_url(re.compile(r"/accounts/2fa/totp/activate/"))
+        secret = page.locator("#authenticator_secret").input_value()
+        wait_for_fresh_totp_window()
+        form = page.locator("main form").filter(has=page.locator("#id_code"))
+        form.locator("#id_code").fill(_totp_code(secret))
+        form.locator("button[type=submit]:not([form])").click()
+        expect(page).to_have_url(re.compile(r"/accounts/2fa/recovery-codes/"))
+        return StaffLogin(username=username, password=password, secret=secret)
+
+    return sign_in
