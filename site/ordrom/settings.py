@@ -333,5 +333,9 @@ LOGGING = {
     },
 }
 
+# `make bench` only (tests/load/bench.py): mounts /bench/ok, a bare view returning "ok" that
+# every page is measured against. Never set in a normal run; /bench/ok is a 404 then.
+ORDROM_BENCH = E.env_bool(ENV, "ORDROM_BENCH", default=False)
+
 # Where the quick-exit button goes: a neutral site that is safe to be seen on any screen.
 ORDROM_QUICK_EXIT_URL = ENV.get("ORDROM_QUICK_EXIT_URL", "https://www.yr.no/")

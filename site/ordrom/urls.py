@@ -29,6 +29,10 @@ if settings.DEBUG:
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
+if settings.ORDROM_BENCH:
+    # The baseline of `make bench`: the same middleware as every page, and nothing else.
+    urlpatterns += [path("bench/ok", views.bench_ok, name="bench_ok")]
+
 # Wagtail's page serving catches every other path, so it comes last.
 urlpatterns += [path("", include(wagtail_urls))]
 

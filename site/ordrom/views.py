@@ -1,7 +1,7 @@
 """Site-wide views that belong to no app: quick exit and error pages."""
 
 from django.conf import settings
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
@@ -22,3 +22,9 @@ def page_not_found(request, exception=None):
 
 def server_error(request):
     return render(request, "500.html", status=500)
+
+
+def bench_ok(request):
+    """The bare view `make bench` measures every page against (mounted only with ORDROM_BENCH=1):
+    it goes through the whole middleware stack, so a page's ratio to it is the page's own cost."""
+    return HttpResponse("ok", content_type="text/plain")
