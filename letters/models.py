@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.admin.panels import FieldPanel
 
 
@@ -69,7 +70,7 @@ class Thread(models.Model):
     class State(models.TextChoices):
         WAITING = "waiting", _("Waiting for an answer")
         ANSWERED = "answered", _("Answered")
-        CLOSED = "closed", _("Closed")
+        CLOSED = "closed", pgettext_lazy("letter thread state", "Closed")
 
     writer = models.ForeignKey(
         settings.AUTH_USER_MODEL,

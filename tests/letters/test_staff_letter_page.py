@@ -114,7 +114,7 @@ def test_autosave_on_a_letter_someone_else_has_is_refused(coordinator_client, cl
     response = coordinator_client.post(letter_url(claimed, "autosave/"), form())
 
     assert response.status_code == 409
-    assert response.json()["errors"] == ["Vakt Kari is working on this letter."]
+    assert response.json()["errors"] == [str(services.ERROR_CLAIMED % {"name": "Vakt Kari"})]
     assert not Reply.objects.filter(letter=claimed).exists()
 
 
@@ -203,7 +203,7 @@ def test_sending_after_someone_else_took_the_lapsed_claim_keeps_the_text(
     response = supervisor_client.post(letter_url(claimed), form(body="Mitt svar", action="send"))
 
     assert response.status_code == 200
-    assert "Vakt Liv is working on this letter." in response.content.decode()
+    assert str(services.ERROR_CLAIMED % {"name": "Vakt Liv"}) in response.content.decode()
     assert response.context["form"]["body"].value() == "Mitt svar"
 
 
