@@ -339,3 +339,10 @@ ORDROM_BENCH = E.env_bool(ENV, "ORDROM_BENCH", default=False)
 
 # Where the quick-exit button goes: a neutral site that is safe to be seen on any screen.
 ORDROM_QUICK_EXIT_URL = ENV.get("ORDROM_QUICK_EXIT_URL", "https://www.yr.no/")
+
+# --- Letters (letters/conf.py documents each; the environment may override these) ------------
+LETTERS_RETENTION_DAYS = int(ENV.get("ORDROM_LETTER_RETENTION_DAYS", 365))
+LETTERS_CLAIM_MINUTES = int(ENV.get("ORDROM_LETTER_CLAIM_MINUTES", 30))
+LETTERS_MAX_WAITING_PER_WRITER = int(ENV.get("ORDROM_LETTERS_MAX_WAITING", 3))
+LETTERS_VISITOR_LETTERS_PER_HOUR = int(ENV.get("ORDROM_VISITOR_LETTERS_PER_HOUR", 3))
+LETTERS_MIN_FORM_SECONDS = int(ENV.get("ORDROM_LETTER_MIN_FORM_SECONDS", 3))
