@@ -127,8 +127,9 @@ def _postgres_admin_connect(url: str):
     import psycopg
 
     parts = urlsplit(url)
+    # The maintenance database exists on every cluster; the one named in the URL may not.
     return psycopg.connect(
-        dbname=(parts.path.lstrip("/") or "postgres"),
+        dbname="postgres",
         user=parts.username or None,
         password=parts.password or None,
         host=parts.hostname or None,
