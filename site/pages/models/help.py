@@ -35,15 +35,7 @@ def _localized(obj, field: str) -> str:
     return getattr(obj, f"{field}_nb")
 
 
-WEEKDAYS = [
-    (0, _("Monday")),
-    (1, _("Tuesday")),
-    (2, _("Wednesday")),
-    (3, _("Thursday")),
-    (4, _("Friday")),
-    (5, _("Saturday")),
-    (6, _("Sunday")),
-]
+WEEKDAYS = opening_hours.WEEKDAY_CHOICES
 
 
 class Region(models.TextChoices):

@@ -197,15 +197,7 @@ class SiteSettings(ClusterableModel, BaseSiteSetting):
 class ChatOpeningHours(Orderable):
     """A weekly rule: the chat is open on *weekday* from *opens* to *closes* (Europe/Oslo)."""
 
-    WEEKDAYS = [
-        (0, _("Monday")),
-        (1, _("Tuesday")),
-        (2, _("Wednesday")),
-        (3, _("Thursday")),
-        (4, _("Friday")),
-        (5, _("Saturday")),
-        (6, _("Sunday")),
-    ]
+    WEEKDAYS = opening_hours.WEEKDAY_CHOICES
 
     settings = ParentalKey(SiteSettings, on_delete=models.CASCADE, related_name="chat_hours")
     weekday = models.PositiveSmallIntegerField(_("weekday"), choices=WEEKDAYS)
