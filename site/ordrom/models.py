@@ -36,3 +36,34 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.target_type}"
+
+
+class Notification(models.Model):
+    """An in-site notification ("your post was approved"), shown with an unread count.
+
+    ``kind`` names the message, which the app that sent it renders in the reader's language;
+    ``subject`` is the title of what it is about and ``reason`` a moderator's words, if any.
+    """
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=40)
+    subject = models.CharField(max_length=200, blank=True)
+    reason = models.TextField(blank=True)
+    url = models.CharField(max_length=300)
+    created_at = models.DateTimeField()
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(
+                fields=["recipient"],
+                condition=models.Q(read_at__isnull=True),
+                name="notification_unread",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.kind} for {self.recipient_id}"

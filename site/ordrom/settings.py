@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "pages",
     "ordrom",
     "letters",
+    "forum",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
