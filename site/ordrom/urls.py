@@ -22,6 +22,7 @@ urlpatterns = [
     path("quick-exit/", views.quick_exit, name="quick_exit"),
     path("help/", include("pages.urls")),
     path("letters/", include("letters.urls")),
+    path("forum/", include("forum.urls")),
 ]
 
 if settings.DEBUG:

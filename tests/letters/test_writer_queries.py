@@ -12,10 +12,10 @@ from django.utils import timezone
 from letters import services
 from pages.models import HelpService
 
-# Session, user, roles, site settings, the page's selectors and the referral cards (a card
-# prefetches its categories, hours and exceptions).
-INDEX_QUERIES = 8
-THREAD_QUERIES = 11
+# Session, user, roles, site settings, the unread-notification count in the header, the page's
+# selectors and the referral cards (a card prefetches its categories, hours and exceptions).
+INDEX_QUERIES = 9
+THREAD_QUERIES = 12
 
 
 def _count(client, url) -> int:

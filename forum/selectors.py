@@ -1,0 +1,174 @@
+"""Read queries of the members' forum pages, each with a fixed number of SQL queries.
+
+Lists read the counters the services keep (``Category.topic_count``, ``Topic.post_count``)
+instead of counting rows, so /forum/ and a category page cost the same at 10 topics and
+at 10 000.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from django.core.paginator import Paginator
+from django.db import connection
+from django.db.models import BooleanField, F, Func, Q, QuerySet, Value
+
+from forum.models import Category, Post, Reaction, Standing, Topic
+from ordrom import roles
+from ordrom.models import Notification
+
+TOPICS_PER_PAGE = 25
+POSTS_PER_PAGE = 30
+RESULTS_PER_PAGE = 20
+NOTIFICATIONS_SHOWN = 50
+
+
+class CountedPaginator(Paginator):
+    """A paginator told its count by a kept counter instead of a COUNT(*)."""
+
+    def __init__(self, object_list, per_page, *, count: int, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self._known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._known_count
+
+
+def page_number(value, paginator: Paginator):
+    """``?page=last`` as well as numbers; anything else is the first page."""
+    if value == "last":
+        return paginator.num_pages
+    return value
+
+
+def category_list() -> QuerySet[Category]:
+    return Category.objects.filter(is_active=True)
+
+
+def category_for_slug(*, slug: str) -> Category:
+    return Category.objects.get(slug=slug, is_active=True)
+
+
+def category_topics(*, category: Category) -> CountedPaginator:
+    topics = (
+        Topic.objects.filter(category=category, is_visible=True)
+        .select_related("author")
+        .order_by("-is_pinned", "-last_activity_at", "-pk")
+    )
+    return CountedPaginator(topics, TOPICS_PER_PAGE, count=category.topic_count)
+
+
+def is_moderator(user) -> bool:
+    return roles.has_role(user, roles.Role.MODERATOR)
+
+
+def topic_for_reader(*, topic_id: int, viewer) -> Topic:
+    """A topic the viewer may read: visible ones for everyone; one whose first post is still
+    held only for its author and moderators. Raises Topic.DoesNotExist otherwise."""
+    topic = Topic.objects.select_related("category").get(pk=topic_id, category__is_active=True)
+    if topic.is_visible:
+        return topic
+    if viewer.is_authenticated and (topic.author_id == viewer.pk or is_moderator(viewer)):
+        return topic
+    raise Topic.DoesNotExist
+
+
+def _readable_posts(viewer) -> Q:
+    shown = Q(status__in=(Post.Status.PUBLISHED, Post.Status.DELETED))
+    if not viewer.is_authenticated:
+        return shown
+    if is_moderator(viewer):
+        return Q()
+    # Authors see their own posts that wait, came back or were hidden, with what to do.
+    return shown | Q(author=viewer)
+
+
+def topic_posts(*, topic: Topic, viewer) -> Paginator:
+    posts = (
+        Post.objects.filter(_readable_posts(viewer), topic=topic)
+        .select_related("author")
+        .order_by("created_at", "pk")
+    )
+    return Paginator(posts, POSTS_PER_PAGE)
+
+
+def post_for_reader(*, post_id: int, viewer) -> Post:
+    """A post the viewer can see in its topic (for quoting, reporting, recognising)."""
+    post = Post.objects.select_related("topic", "topic__category", "author").get(pk=post_id)
+    topic_for_reader(topic_id=post.topic_id, viewer=viewer)
+    if not Post.objects.filter(_readable_posts(viewer), pk=post.pk).exists():
+        raise Post.DoesNotExist
+    return post
+
+
+def own_post(*, post_id: int, author) -> Post:
+    return Post.objects.select_related("topic", "topic__category").get(pk=post_id, author=author)
+
+
+def post_position(*, post: Post, viewer) -> int:
+    """How many posts the viewer sees before this one: to open the page it is on."""
+    return (
+        Post.objects.filter(_readable_posts(viewer), topic_id=post.topic_id)
+        .filter(Q(created_at__lt=post.created_at) | Q(created_at=post.created_at, pk__lt=post.pk))
+        .count()
+    )
+
+
+def recognised_post_ids(*, member, post_ids) -> set[int]:
+    if not member.is_authenticated or not post_ids:
+        return set()
+    return set(
+        Reaction.objects.filter(member=member, post_id__in=post_ids).values_list(
+            "post_id", flat=True
+        )
+    )
+
+
+def standing_of(member) -> Standing | None:
+    if not member.is_authenticated:
+        return None
+    return Standing.objects.filter(member=member).first()
+
+
+class _NorwegianVector(Func):
+    function = "to_tsvector"
+    template = "%(function)s('norwegian'::regconfig, %(expressions)s)"
+
+
+class _NorwegianQuery(Func):
+    function = "plainto_tsquery"
+    template = "%(function)s('norwegian'::regconfig, %(expressions)s)"
+
+
+class _Matches(Func):
+    """``vector @@ query``: PostgreSQL full-text match, without django.contrib.postgres."""
+
+    arg_joiner = " @@ "
+    template = "(%(expressions)s)"
+    output_field = BooleanField()
+
+
+def post_search(*, query: str) -> Paginator:
+    """Published posts in visible topics matching the words, newest first.
+
+    PostgreSQL: full-text search with the Norwegian dictionary (plain SQL functions, so
+    nothing needs django.contrib.postgres and SQLite is untouched). SQLite: a case-insensitive
+    substring match on every word.
+    """
+    posts = Post.objects.filter(
+        status=Post.Status.PUBLISHED, topic__is_visible=True, topic__category__is_active=True
+    )
+    if connection.vendor == "postgresql":
+        posts = posts.filter(_Matches(_NorwegianVector(F("body")), _NorwegianQuery(Value(query))))
+    else:
+        for word in query.split():
+            posts = posts.filter(body__icontains=word)
+    posts = posts.select_related("topic", "topic__category", "author").order_by(
+        "-published_at", "-pk"
+    )
+    return Paginator(posts, RESULTS_PER_PAGE)
+
+
+def member_notifications(*, member) -> list[Notification]:
+    return list(Notification.objects.filter(recipient=member)[:NOTIFICATIONS_SHOWN])
