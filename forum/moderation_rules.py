@@ -11,7 +11,12 @@ from forum.models import Category, Post, Standing
 from ordrom import crisis
 from ordrom.contact_details import find_contact_details
 
-_URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
+# Full links and bare domains ("ung.no"), but not the domain of an email address.
+_URL = re.compile(
+    r"\b(?:https?://|www\.)[^\s<>\"']+"
+    r"|(?<![\w@.-])[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}\b(?:/[^\s<>\"']*)?",
+    re.IGNORECASE,
+)
 
 
 def _allowed_link(url: str) -> bool:

@@ -5,6 +5,8 @@ replies keep their place, and the thread shows "deleted user" (author is NULL). 
 started keep their title only if others replied; otherwise they go.
 """
 
+from django.db.models import F
+
 from forum.models import Post, Reaction, Report, Standing, Topic
 
 
@@ -36,6 +38,8 @@ def erase_forum(user) -> None:
     Post.objects.filter(author=user).update(
         body="", body_html="", status=Post.Status.DELETED, author=None
     )
+    # The kept "kjenner meg igjen" counts lose the member's reactions with them.
+    Post.objects.filter(reactions__member=user).update(recognise_count=F("recognise_count") - 1)
     Reaction.objects.filter(member=user).delete()
     Report.objects.filter(reporter=user).update(reporter=None, text="")
     for topic in Topic.objects.filter(author=user):

@@ -70,12 +70,16 @@ def _clean_body(body: str) -> str:
     return body
 
 
-def _check_may_write(member, standing: Standing, now: dt.datetime) -> None:
+def _check_not_suspended(standing: Standing, now: dt.datetime) -> None:
     if standing.is_suspended(now):
         from django.utils import formats, timezone
 
         until = formats.date_format(timezone.localtime(standing.suspended_until), "j. F Y H:i")
         raise PermissionDenied(ERROR_SUSPENDED % {"until": until})
+
+
+def _check_may_write(member, standing: Standing, now: dt.datetime) -> None:
+    _check_not_suspended(standing, now)
     recent = Post.objects.filter(author=member, created_at__gte=now - dt.timedelta(minutes=10))
     if recent.count() >= POSTS_PER_TEN_MINUTES:
         raise ValidationError(ERROR_TOO_FAST, code="rate")
@@ -147,23 +151,22 @@ def topic_create(
         updated_at=now,
     )
     _apply_moderation(post, member=author, category=category, crisis_words=crisis_words, now=now)
-    # The title is moderated with the post: contact details in it hold the post too.
-    if not post.hold_reasons:
-        title_reasons, _urgent = moderation_rules.hold_reasons(
-            text=title,
-            standing=standing,
-            member_joined=author.date_joined,
-            category=category,
-            watched_words=watched_words(),
-            crisis_words=crisis_words,
-            now=now,
-        )
-        if title_reasons:
-            post.hold_reasons, post.status, post.published_at = (
-                title_reasons,
-                Post.Status.HELD,
-                None,
-            )
+    # The title is moderated with the post: contact details in it hold the post, crisis words in
+    # it make the post urgent, even when the post is already held for another reason.
+    title_reasons, title_urgent = moderation_rules.hold_reasons(
+        text=title,
+        standing=standing,
+        member_joined=author.date_joined,
+        category=category,
+        watched_words=watched_words(),
+        crisis_words=crisis_words,
+        now=now,
+    )
+    extra = [reason for reason in title_reasons if reason not in post.hold_reasons]
+    if extra:
+        post.hold_reasons = [*post.hold_reasons, *extra]
+        post.status, post.published_at = Post.Status.HELD, None
+    post.urgent = post.urgent or title_urgent
     post.save()
     if post.status == Post.Status.PUBLISHED:
         _published(post, now)
@@ -180,7 +183,13 @@ def post_create(
     quote_of: Post | None = None,
     crisis_words=(),
 ) -> Post:
-    topic = Topic.objects.select_for_update().select_related("category", "author").get(pk=topic.pk)
+    # of=("self",): PostgreSQL cannot lock the nullable side of the author outer join, see
+    # https://docs.djangoproject.com/en/5.2/ref/models/querysets/#select-for-update
+    topic = (
+        Topic.objects.select_for_update(of=("self",))
+        .select_related("category", "author")
+        .get(pk=topic.pk)
+    )
     if topic.is_locked:
         raise PermissionDenied(ERROR_LOCKED)
     body = _clean_body(body)
@@ -209,7 +218,11 @@ def post_edit(*, post: Post, by, body: str, now: dt.datetime, crisis_words=()) -
     post = Post.objects.select_for_update().select_related("topic__category").get(pk=post.pk)
     if post.author_id != by.pk or post.status in (Post.Status.DELETED, Post.Status.HIDDEN):
         raise PermissionDenied(ERROR_NOT_YOURS)
+    # Editing is writing: a suspended member can read only.
+    _check_not_suspended(standing_for(by), now)
     was_published = post.status == Post.Status.PUBLISHED
+    # Members hid it by reporting: only a moderator releases it, however it is rewritten.
+    reported = post.status == Post.Status.HELD and Post.HoldReason.REPORTED in post.hold_reasons
     post.body = _clean_body(body)
     post.body_html = render_user_text(post.body)
     post.updated_at = now
@@ -217,6 +230,9 @@ def post_edit(*, post: Post, by, body: str, now: dt.datetime, crisis_words=()) -
     _apply_moderation(
         post, member=by, category=post.topic.category, crisis_words=crisis_words, now=now
     )
+    if reported:
+        post.hold_reasons = [*post.hold_reasons, str(Post.HoldReason.REPORTED)]
+        post.status, post.published_at = Post.Status.HELD, None
     if was_published and post.status == Post.Status.HELD:
         Topic.objects.filter(pk=post.topic_id).update(post_count=F("post_count") - 1)
     post.save()
@@ -305,7 +321,11 @@ def _resolve_reports(post: Post, now) -> None:
 
 @transaction.atomic
 def post_approve(*, post: Post, by, now: dt.datetime) -> Post:
-    post = Post.objects.select_for_update().select_related("topic", "author").get(pk=post.pk)
+    post = (
+        Post.objects.select_for_update(of=("self",))
+        .select_related("topic", "author")
+        .get(pk=post.pk)
+    )
     was_published = post.status == Post.Status.PUBLISHED
     post.status = Post.Status.PUBLISHED
     post.published_at = post.published_at or now
@@ -339,7 +359,11 @@ def post_return(*, post: Post, by, reason: str, now: dt.datetime) -> Post:
     """Return a post to its author with a reason; they can edit and resubmit it."""
     if not reason.strip():
         raise ValidationError(ERROR_NO_REASON, code="reason")
-    post = Post.objects.select_for_update().select_related("topic", "author").get(pk=post.pk)
+    post = (
+        Post.objects.select_for_update(of=("self",))
+        .select_related("topic", "author")
+        .get(pk=post.pk)
+    )
     if post.status == Post.Status.PUBLISHED:
         Topic.objects.filter(pk=post.topic_id).update(post_count=F("post_count") - 1)
     post.status = Post.Status.RETURNED
