@@ -11,15 +11,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 
-
-def _localized(obj, field: str) -> str:
-    if (translation.get_language() or "nb")[:2] == "en" and getattr(obj, f"{field}_en"):
-        return getattr(obj, f"{field}_en")
-    return getattr(obj, f"{field}_nb")
+from ordrom.bilingual import localized
 
 
 class Category(models.Model):
@@ -62,11 +57,11 @@ class Category(models.Model):
 
     @property
     def name(self) -> str:
-        return _localized(self, "name")
+        return localized(self, "name")
 
     @property
     def description(self) -> str:
-        return _localized(self, "description")
+        return localized(self, "description")
 
 
 class Topic(models.Model):

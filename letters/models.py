@@ -11,10 +11,11 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from wagtail.admin.panels import FieldPanel
+
+from ordrom.bilingual import localized
 
 
 class Topic(models.Model):
@@ -44,9 +45,7 @@ class Topic(models.Model):
 
     @property
     def name(self) -> str:
-        if (translation.get_language() or "nb")[:2] == "en" and self.name_en:
-            return self.name_en
-        return self.name_nb
+        return localized(self, "name")
 
 
 class ReplyTemplate(models.Model):

@@ -13,7 +13,6 @@ import datetime as dt
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
@@ -22,18 +21,9 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from ordrom.bilingual import localized
 from pages import opening_hours
 from pages.blocks import ArticleBodyBlock, GuidedQuestionBlock
-
-
-def _localized(obj, field: str) -> str:
-    """The English text when English is active and filled in, else the bokmål one."""
-    if (translation.get_language() or "nb")[:2] == "en":
-        english = getattr(obj, f"{field}_en")
-        if english:
-            return english
-    return getattr(obj, f"{field}_nb")
-
 
 WEEKDAYS = opening_hours.WEEKDAY_CHOICES
 
@@ -92,7 +82,7 @@ class HelpCategory(models.Model):
 
     @property
     def name(self) -> str:
-        return _localized(self, "name")
+        return localized(self, "name")
 
 
 class HelpService(index.Indexed, ClusterableModel):
@@ -157,11 +147,11 @@ class HelpService(index.Indexed, ClusterableModel):
 
     @property
     def summary(self) -> str:
-        return _localized(self, "summary")
+        return localized(self, "summary")
 
     @property
     def audience(self) -> str:
-        return _localized(self, "audience")
+        return localized(self, "audience")
 
     @property
     def phone_href(self) -> str:

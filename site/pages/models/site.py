@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.db import models
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
@@ -14,6 +13,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from ordrom import crisis
+from ordrom.bilingual import localized
 from pages import opening_hours
 from pages.blocks import ArticleBodyBlock
 
@@ -170,17 +170,13 @@ class SiteSettings(ClusterableModel, BaseSiteSetting):
     class Meta:
         verbose_name = _("site settings")
 
-    def _localized(self, field: str) -> str:
-        language = (translation.get_language() or "nb")[:2]
-        return getattr(self, f"{field}_en" if language == "en" else f"{field}_nb")
-
     @property
     def emergency_text(self) -> str:
-        return self._localized("emergency_text")
+        return localized(self, "emergency_text")
 
     @property
     def helpline_text(self) -> str:
-        return self._localized("helpline_text")
+        return localized(self, "helpline_text")
 
     def crisis_word_list(self) -> list[str]:
         return crisis.parse_word_list(self.crisis_words)
