@@ -23,6 +23,9 @@ urlpatterns = [
     path("help/", include("pages.urls")),
     path("letters/", include("letters.urls")),
     path("forum/", include("forum.urls")),
+    path("friends/", include("friends.urls")),
+    path("chat/samtalerom/", include("chat.groups.urls")),
+    path("chat/", include("chat.urls")),
 ]
 
 if settings.DEBUG:

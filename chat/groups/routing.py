@@ -1,0 +1,3 @@
+"""WebSocket routes of the group sessions."""
+
+websocket_urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""WebSocket routes of the one-to-one chat (member and supervisor sockets)."""
+
+websocket_urlpatterns: list = []

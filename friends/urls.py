@@ -1,0 +1,5 @@
+"""Members' pages of the friend service, mounted at /friends/."""
+
+app_name = "friends"
+
+urlpatterns: list = []
