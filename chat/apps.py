@@ -6,3 +6,16 @@ class ChatConfig(AppConfig):
     name = "chat"
     verbose_name = _("Chat")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from django.contrib.auth import get_user_model
+        from django.contrib.auth.signals import user_logged_out
+        from django.db.models.signals import post_delete
+
+        from chat import sockets
+
+        # Framework edges, not business logic: a socket must not outlive its session.
+        user_logged_out.connect(sockets.on_user_logged_out, dispatch_uid="chat.sockets.logout")
+        post_delete.connect(
+            sockets.on_user_deleted, sender=get_user_model(), dispatch_uid="chat.sockets.delete"
+        )

@@ -1,10 +1,12 @@
 """ASGI entry point: HTTP through Django, WebSockets through Channels' URL router.
 
 Each app that serves WebSockets exposes ``websocket_urlpatterns`` in its ``routing``
-module; they are listed in ``WEBSOCKET_ROUTES`` below.
+module; they are listed in ``ordrom.routing``. Every socket passes the origin check below,
+then the session/auth middleware; the consumers' common rules live in ``chat.sockets``.
 """
 
 import os
+from urllib.parse import urlsplit
 
 from django.core.asgi import get_asgi_application
 
@@ -14,15 +16,68 @@ django_asgi_app = get_asgi_application()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+from channels.security.websocket import WebsocketDenier  # noqa: E402
+from django.conf import settings  # noqa: E402
+from django.http.request import split_domain_port, validate_host  # noqa: E402
 
 from ordrom.routing import websocket_urlpatterns  # noqa: E402
+
+
+def _header(scope, name: bytes) -> str | None:
+    values = [value for key, value in scope.get("headers", []) if key == name]
+    if len(values) != 1:  # missing, or sent twice to confuse a proxy
+        return None
+    try:
+        return values[0].decode("latin1").strip()
+    except UnicodeDecodeError:
+        return None
+
+
+def is_site_origin(scope) -> bool:
+    """The socket's Origin is this site: an http(s) origin whose host is an allowed host and
+    equals the Host the socket was opened on (same origin), or one of CSRF_TRUSTED_ORIGINS.
+
+    Channels' AllowedHostsOriginValidator would accept any scheme and port of an allowed host;
+    a missing or ``null`` Origin (sandboxed frames, file: pages, some extensions) is refused.
+    """
+    origin = _header(scope, b"origin")
+    if not origin or origin.lower() == "null":
+        return False
+    if origin in settings.CSRF_TRUSTED_ORIGINS:
+        return True
+    try:
+        parts = urlsplit(origin)
+        hostname = parts.hostname
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError:
+        return False
+    if parts.scheme not in ("http", "https") or not hostname or parts.path not in ("", "/"):
+        return False
+    allowed = list(settings.ALLOWED_HOSTS)
+    if settings.DEBUG and not allowed:
+        allowed = ["localhost", "127.0.0.1", "[::1]"]
+    domain, _port = split_domain_port(parts.netloc)
+    if not domain or not validate_host(domain, allowed):
+        return False
+    host = _header(scope, b"host")
+    return host is not None and host.lower() == parts.netloc.lower()
+
+
+class SiteOriginValidator:
+    """Refuse the WebSocket handshake unless :func:`is_site_origin` holds."""
+
+    def __init__(self, application):
+        self.application = application
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "websocket" and not is_site_origin(scope):
+            return await WebsocketDenier()(scope, receive, send)
+        return await self.application(scope, receive, send)
+
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
-        ),
+        "websocket": SiteOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 )
