@@ -100,7 +100,7 @@ def caches(env: Mapping[str, str]) -> dict:
         }
     return {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "ordrom.cache.ResilientRedisCache",
             "LOCATION": url,
             "KEY_PREFIX": env.get("ORDROM_CACHE_PREFIX", "ordrom"),
             "TIMEOUT": 300,

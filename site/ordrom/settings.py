@@ -148,7 +148,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-SESSION_ENGINE = "django.contrib.sessions.backends." + ("cached_db" if REDIS_URL else "db")
+# Sessions live in the database only: a cached_db session deleted at logout while Redis is
+# down would come back from the cache when Redis returns.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = 12 * 60 * 60  # absolute lifetime of a session cookie
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True  # shared devices: closing the browser ends the visit
 ORDROM_IDLE_TIMEOUT = int(ENV.get("ORDROM_IDLE_TIMEOUT", 30 * 60))  # seconds without a request

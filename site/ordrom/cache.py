@@ -1,0 +1,129 @@
+"""A Redis cache that keeps the site up when Redis is down.
+
+Django's RedisCache raises on every call while Redis is unreachable, and everything that
+touches the cache (rate limits, the double-submit guard, Wagtail's settings and site
+lookups) would answer 500. Here a failing call behaves like an empty cache instead:
+reads miss, writes are dropped, ``add`` and ``incr`` act as on a fresh key, so rate
+limits open rather than refuse a letter. Nothing a user sends depends on the cache, so
+nothing is lost; the database remains the one store (sessions live there too, see
+settings.SESSION_ENGINE).
+
+After a failure the cache is skipped for ``RETRY_SECONDS`` (a small circuit breaker),
+so an outage costs one timeout per process every few seconds, not one per call.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
+
+RETRY_SECONDS = 5.0
+
+
+class _Breaker:
+    def __init__(self) -> None:
+        self._open_until = 0.0
+        self._lock = threading.Lock()
+
+    def allows(self) -> bool:
+        return time.monotonic() >= self._open_until
+
+    def trip(self, operation: str) -> None:
+        with self._lock:
+            first = self.allows()
+            self._open_until = time.monotonic() + RETRY_SECONDS
+        if first:
+            logger.warning(
+                "cache: Redis did not answer (%s); serving without cache for %.0fs",
+                operation,
+                RETRY_SECONDS,
+            )
+
+    def reset(self) -> None:
+        self._open_until = 0.0
+
+
+class ResilientRedisCache(RedisCache):
+    """RedisCache whose calls degrade to "empty cache" while Redis is unreachable."""
+
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self.breaker = _Breaker()
+
+    def _guarded(self, operation: str, fallback, call):
+        if not self.breaker.allows():
+            return fallback
+        try:
+            return call()
+        except (RedisError, OSError):
+            self.breaker.trip(operation)
+            return fallback
+
+    def get(self, key, default=None, version=None):
+        return self._guarded(
+            "get", default, lambda: super(ResilientRedisCache, self).get(key, default, version)
+        )
+
+    def get_many(self, keys, version=None):
+        return self._guarded(
+            "get_many", {}, lambda: super(ResilientRedisCache, self).get_many(keys, version)
+        )
+
+    def has_key(self, key, version=None):
+        return self._guarded(
+            "has_key", False, lambda: super(ResilientRedisCache, self).has_key(key, version)
+        )
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._guarded(
+            "set", None, lambda: super(ResilientRedisCache, self).set(key, value, timeout, version)
+        )
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        # On outage: as if the key were new, so one-time guards let the request through.
+        return self._guarded(
+            "add", True, lambda: super(ResilientRedisCache, self).add(key, value, timeout, version)
+        )
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._guarded(
+            "set_many",
+            [],
+            lambda: super(ResilientRedisCache, self).set_many(data, timeout, version),
+        )
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._guarded(
+            "touch", False, lambda: super(ResilientRedisCache, self).touch(key, timeout, version)
+        )
+
+    def delete(self, key, version=None):
+        return self._guarded(
+            "delete", False, lambda: super(ResilientRedisCache, self).delete(key, version)
+        )
+
+    def delete_many(self, keys, version=None):
+        return self._guarded(
+            "delete_many", None, lambda: super(ResilientRedisCache, self).delete_many(keys, version)
+        )
+
+    def incr(self, key, delta=1, version=None):
+        # On outage: as if counting from zero, so rate limits open instead of refusing.
+        return self._guarded(
+            "incr", delta, lambda: super(ResilientRedisCache, self).incr(key, delta, version)
+        )
+
+    def decr(self, key, delta=1, version=None):
+        return self._guarded(
+            "decr", 0, lambda: super(ResilientRedisCache, self).decr(key, delta, version)
+        )
+
+    def clear(self):
+        return self._guarded("clear", False, lambda: super(ResilientRedisCache, self).clear())
