@@ -9,3 +9,14 @@ class ChatGroupsConfig(AppConfig):
     label = "chatgroups"
     verbose_name = _("Group sessions")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from chat.groups import personal_data, tasks
+        from ordrom import personal_data as registry
+        from ordrom import sweeps
+
+        registry.register(
+            "group_sessions", export=personal_data.export_groups, erase=personal_data.erase_groups
+        )
+        sweeps.register("chatgroups.generate_sessions", tasks.generate_sessions)
+        sweeps.register("chatgroups.close_ended", tasks.close_ended_sessions)
