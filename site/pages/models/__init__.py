@@ -14,6 +14,7 @@ from pages.models.help import (  # noqa: F401
 from pages.models.site import (  # noqa: F401
     ArticleIndexPage,
     ArticlePage,
+    ChatHoursException,
     ChatOpeningHours,
     FeaturedArticle,
     GroupSessionTime,

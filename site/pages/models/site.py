@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
@@ -163,6 +164,7 @@ class SiteSettings(ClusterableModel, BaseSiteSetting):
         FieldPanel("crisis_words"),
         FieldPanel("letter_answer_hours"),
         InlinePanel("chat_hours", label=_("Chat opening hours")),
+        InlinePanel("chat_exceptions", label=_("Chat holidays and other exceptions")),
         FieldPanel("group_session_url"),
         InlinePanel("group_sessions", label=_("Group sessions")),
     ]
@@ -182,7 +184,11 @@ class SiteSettings(ClusterableModel, BaseSiteSetting):
         return crisis.parse_word_list(self.crisis_words)
 
     def chat_status(self, now) -> opening_hours.Status:
-        return opening_hours.status_at(now, [hours.as_rule() for hours in self.chat_hours.all()])
+        return opening_hours.status_at(
+            now,
+            [hours.as_rule() for hours in self.chat_hours.all()],
+            [day.as_exception() for day in self.chat_exceptions.all()],
+        )
 
     def next_group_session(self, now) -> opening_hours.Status:
         return opening_hours.status_at(
@@ -214,6 +220,38 @@ class ChatOpeningHours(Orderable):
 
     def as_rule(self) -> opening_hours.WeeklyRule:
         return opening_hours.WeeklyRule(self.weekday, self.opens, self.closes)
+
+
+class ChatHoursException(Orderable):
+    """Other chat hours, or closed, on one date (public holidays, Christmas Eve)."""
+
+    settings = ParentalKey(SiteSettings, on_delete=models.CASCADE, related_name="chat_exceptions")
+    date = models.DateField(_("date"))
+    closed = models.BooleanField(_("closed all day"), default=True)
+    opens = models.TimeField(_("opens"), null=True, blank=True)
+    closes = models.TimeField(_("closes"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=80, blank=True)
+
+    panels = [
+        FieldPanel("date"),
+        FieldPanel("closed"),
+        FieldPanel("opens"),
+        FieldPanel("closes"),
+        FieldPanel("note"),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("chat exception")
+        verbose_name_plural = _("chat exceptions")
+
+    def clean(self):
+        if not self.closed and (self.opens is None or self.closes is None):
+            raise ValidationError(_("Give the opening and closing time, or tick 'closed all day'."))
+
+    def as_exception(self) -> opening_hours.DatedException:
+        if self.closed or self.opens is None or self.closes is None:
+            return opening_hours.DatedException(self.date)
+        return opening_hours.DatedException(self.date, self.opens, self.closes)
 
 
 class GroupSessionTime(Orderable):
