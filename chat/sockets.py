@@ -60,7 +60,8 @@ API for a subclass
 
 ``self.user`` is the signed-in user, ``self.session_key`` the session key. ``send_error(code,
 message)`` sends an error frame. ``raise Refused(message)`` in a handler answers with a
-``forbidden`` error frame. The base handles ``{"type": "ping"}`` → ``{"type": "pong"}``.
+``forbidden`` error frame. The base answers ``{"type": "ping"}`` with ``{"type": "pong"}``
+and then calls ``on_ping()`` (presence).
 """
 
 from __future__ import annotations
@@ -260,6 +261,9 @@ class OrdromSocket(AsyncJsonWebsocketConsumer):
     async def on_close(self, code) -> None:
         """Runs when the socket closes (either side)."""
 
+    async def on_ping(self) -> None:
+        """Runs on every ``{"type": "ping"}`` (clients send one every 30 s): presence."""
+
     # Helpers ------------------------------------------------------------------------------
     async def join(self, group: str) -> None:
         if group not in self.groups:
@@ -368,6 +372,10 @@ class OrdromSocket(AsyncJsonWebsocketConsumer):
         if isinstance(frame, dict) and frame.get("type") == "ping" and len(frame) == 1:
             await self._refresh_slot()
             await self.send_json({"type": "pong"})
+            try:
+                await self.on_ping()
+            except Exception:
+                log.exception("socket on_ping failed")
             return
         problem = validate_frame(frame, self.schemas)
         if problem:
