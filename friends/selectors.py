@@ -1,0 +1,209 @@
+"""Read queries of the friend service, each with a fixed number of SQL queries.
+
+``listed_profiles`` is where the age safeguard meets the listing: every query that shows a
+profile to a member (browse, the profile page by URL) starts from it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+
+from friends import age
+from friends.conf import app_settings
+from friends.models import (
+    Block,
+    ContactRequest,
+    Conversation,
+    FriendStanding,
+    Interest,
+    Message,
+    ModerationAction,
+    Profile,
+    Report,
+)
+
+
+@dataclass(frozen=True)
+class BrowseFilters:
+    age_band: str = ""
+    region: str = ""
+    interest_ids: tuple[int, ...] = field(default_factory=tuple)
+
+
+def profile_of(member) -> Profile | None:
+    if not member.is_authenticated:
+        return None
+    return Profile.objects.filter(member=member).prefetch_related("interests").first()
+
+
+def active_interests() -> QuerySet[Interest]:
+    return Interest.objects.filter(is_active=True)
+
+
+def listed_profiles(*, viewer, viewer_band: str, now: dt.datetime) -> QuerySet[Profile]:
+    """Profiles *viewer* may see: approved, not expired, in the viewer's age group, not their
+    own, no block either way, and not suspended."""
+    blocked = Block.objects.filter(
+        Q(blocker=viewer, blocked=OuterRef("member_id"))
+        | Q(blocker=OuterRef("member_id"), blocked=viewer)
+    )
+    suspended = FriendStanding.objects.filter(member=OuterRef("member_id"), suspended_until__gt=now)
+    return (
+        Profile.objects.filter(
+            status=Profile.Status.APPROVED,
+            expires_at__gt=now,
+            age_band__in=age.bands_visible_to(viewer_band),
+        )
+        .exclude(member=viewer)
+        .exclude(Exists(blocked))
+        .exclude(Exists(suspended))
+    )
+
+
+def browse(*, viewer, viewer_band: str, now: dt.datetime, filters: BrowseFilters) -> Paginator:
+    profiles = listed_profiles(viewer=viewer, viewer_band=viewer_band, now=now)
+    if filters.age_band:
+        profiles = profiles.filter(age_band=filters.age_band)
+    if filters.region:
+        profiles = profiles.filter(region=filters.region)
+    for interest_id in filters.interest_ids:
+        # Every chosen interest (a member looking for "music" and "books" wants both).
+        profiles = profiles.filter(
+            Exists(
+                Profile.interests.through.objects.filter(
+                    profile_id=OuterRef("pk"), interest_id=interest_id
+                )
+            )
+        )
+    profiles = (
+        profiles.select_related("member")
+        .prefetch_related(Prefetch("interests", queryset=Interest.objects.all()))
+        .order_by("-listed_at", "-pk")
+    )
+    return Paginator(profiles, app_settings.PROFILES_PER_PAGE)
+
+
+def profile_for_viewer(*, profile_id: int, viewer, viewer_band: str, now: dt.datetime) -> Profile:
+    """The profile page by URL: the same rule as the listing. Raises Profile.DoesNotExist."""
+    return (
+        listed_profiles(viewer=viewer, viewer_band=viewer_band, now=now)
+        .select_related("member")
+        .prefetch_related("interests")
+        .get(pk=profile_id)
+    )
+
+
+def incoming_requests(*, member) -> QuerySet[ContactRequest]:
+    return (
+        ContactRequest.objects.filter(recipient=member, status=ContactRequest.Status.OPEN)
+        .exclude(Exists(Block.objects.filter(blocker=member, blocked=OuterRef("sender_id"))))
+        .select_related("sender", "sender__friend_profile")
+        .order_by("created_at", "pk")
+    )
+
+
+def outgoing_requests(*, member, limit: int = 50) -> list[ContactRequest]:
+    return list(
+        ContactRequest.objects.filter(sender=member)
+        .select_related("recipient")
+        .order_by("-created_at", "-pk")[:limit]
+    )
+
+
+def request_for_member(*, request_id: int, member) -> ContactRequest:
+    return ContactRequest.objects.select_related("sender", "recipient").get(
+        Q(sender=member) | Q(recipient=member), pk=request_id
+    )
+
+
+def conversations_of(*, member) -> list[Conversation]:
+    """The member's conversations, newest letter first, each with its unread count."""
+    return list(
+        Conversation.objects.filter(Q(member_a=member) | Q(member_b=member))
+        .select_related("member_a", "member_b")
+        .annotate(
+            unread=Count(
+                "messages",
+                filter=Q(
+                    messages__status=Message.Status.VISIBLE,
+                    messages__read_at__isnull=True,
+                )
+                & ~Q(messages__author=member),
+            )
+        )
+        .order_by("-last_message_at", "-pk")
+    )
+
+
+def unread_message_count(*, member) -> int:
+    return (
+        Message.objects.filter(
+            Q(conversation__member_a=member) | Q(conversation__member_b=member),
+            status=Message.Status.VISIBLE,
+            read_at__isnull=True,
+        )
+        .exclude(author=member)
+        .count()
+    )
+
+
+def conversation_for_member(*, conversation_id: int, member) -> Conversation:
+    """Only the two members of a conversation can open it. Raises DoesNotExist otherwise."""
+    return Conversation.objects.select_related("member_a", "member_b").get(
+        Q(member_a=member) | Q(member_b=member), pk=conversation_id
+    )
+
+
+def conversation_messages(*, conversation: Conversation, reader) -> list[Message]:
+    """What a member sees in a conversation: every delivered letter, and their own held or
+    rejected ones (with why); never the partner's held ones."""
+    return list(
+        Message.objects.filter(
+            Q(status=Message.Status.VISIBLE) | Q(author=reader), conversation=conversation
+        )
+        .select_related("author")
+        .order_by("created_at", "pk")
+    )
+
+
+def standing_of(member) -> FriendStanding | None:
+    if not member.is_authenticated:
+        return None
+    return FriendStanding.objects.filter(member=member).first()
+
+
+# --- Staff -------------------------------------------------------------------------------------
+
+
+def pending_profiles() -> QuerySet[Profile]:
+    return (
+        Profile.objects.filter(status=Profile.Status.PENDING)
+        .select_related("member")
+        .prefetch_related("interests")
+        .order_by("submitted_at", "pk")
+    )
+
+
+def held_messages() -> QuerySet[Message]:
+    return (
+        Message.objects.filter(status=Message.Status.HELD)
+        .select_related("author", "conversation")
+        .order_by("-urgent", "created_at", "pk")
+    )
+
+
+def open_reports() -> QuerySet[Report]:
+    return (
+        Report.objects.filter(resolved_at__isnull=True)
+        .select_related("reporter", "reported")
+        .annotate(message_count=Count("messages"))
+        .order_by("-urgent", "created_at", "pk")
+    )
+
+
+def moderation_log() -> QuerySet[ModerationAction]:
+    return ModerationAction.objects.select_related("member").order_by("-at", "-pk")
