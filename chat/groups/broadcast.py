@@ -23,7 +23,8 @@ def _send(session_id: int, event: dict) -> None:
 
 
 def message(msg: GroupMessage) -> None:
-    _send(msg.session_id, {"type": "room.message", "seq": msg.seq})
+    author = f"p{msg.participant_id}" if msg.participant_id else "staff"
+    _send(msg.session_id, {"type": "room.message", "message": msg.as_frame() | {"from": author}})
 
 
 def participant_changed(*, session_id: int, participant_id: int) -> None:

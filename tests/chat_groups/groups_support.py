@@ -32,3 +32,47 @@ def sign_up(session, user, *, name="Kari", region="oslo", now=NOW):
 
 def during(session, minutes=5):
     return session.starts_at + dt.timedelta(minutes=minutes)
+
+
+# --- WebSocket helpers (the chat tests' helpers live in their own conftest) ---------------
+
+ORIGIN = b"http://testserver"
+
+
+def run(coro_fn, *args, **kwargs):
+    from asgiref.sync import async_to_sync
+
+    return async_to_sync(coro_fn)(*args, **kwargs)
+
+
+def session_cookie_for(user) -> str:
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
+def room_socket(session_id: int, *, cookie: str | None, origin: bytes | None = ORIGIN):
+    from channels.testing import WebsocketCommunicator
+    from django.conf import settings
+
+    from ordrom.asgi import application
+
+    headers = [(b"host", b"testserver")]
+    if origin is not None:
+        headers.append((b"origin", origin))
+    if cookie:
+        headers.append((b"cookie", f"{settings.SESSION_COOKIE_NAME}={cookie}".encode()))
+    return WebsocketCommunicator(application, f"/ws/samtalerom/{session_id}/", headers=headers)
+
+
+def make_running(session, *, minutes_in=5):
+    """Move a session so that it started *minutes_in* minutes ago (real clock)."""
+    from django.utils import timezone
+
+    session.starts_at = timezone.now() - dt.timedelta(minutes=minutes_in)
+    session.ends_at = session.starts_at + dt.timedelta(minutes=60)
+    session.save(update_fields=["starts_at", "ends_at"])
+    return session
