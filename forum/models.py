@@ -13,6 +13,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
+from wagtail.fields import RichTextField
+from wagtail.models import Page
 
 from ordrom.bilingual import localized
 
@@ -128,6 +130,12 @@ class Post(models.Model):
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
     published_at = models.DateTimeField(null=True, blank=True)
+    # When others first could read it: a post published, edited, held and approved again is
+    # no new reply (no second notification) and no second step towards trust.
+    first_published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # When it (last) came to the moderators: held, or first reported while published. The
+    # moderation queue shows urgent posts first, then the ones that have waited longest.
+    queued_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -136,7 +144,9 @@ class Post(models.Model):
         indexes = [
             models.Index(fields=["topic", "created_at", "id"], name="post_topic_order"),
             models.Index(
-                fields=["-urgent", "created_at"], condition=Q(status="held"), name="post_held_queue"
+                fields=["-urgent", "queued_at", "id"],
+                condition=Q(status="held") | Q(status="published", report_count__gt=0),
+                name="post_moderation_queue",
             ),
         ]
 
@@ -228,11 +238,24 @@ class WatchedWord(models.Model):
 class ModerationAction(models.Model):
     """The moderation log: who did what to which post, topic or member, and why."""
 
+    class Action(models.TextChoices):
+        APPROVE = "approve", _("approved")
+        RETURN = "return", _("returned to the author")
+        HIDE = "hide", _("hid")
+        DELETE = "delete", _("deleted")
+        EDIT = "edit", _("edited")
+        SUSPEND = "suspend", _("suspended")
+        LOCK = "lock", _("locked")
+        UNLOCK = "unlock", _("unlocked")
+        PIN = "pin", _("pinned")
+        UNPIN = "unpin", _("unpinned")
+        MOVE = "move", _("moved")
+
     moderator = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     moderator_name = models.CharField(max_length=150)
-    action = models.CharField(max_length=20)
+    action = models.CharField(max_length=20, choices=Action.choices)
     post = models.ForeignKey(Post, null=True, blank=True, on_delete=models.SET_NULL)
     topic = models.ForeignKey(Topic, null=True, blank=True, on_delete=models.SET_NULL)
     member = models.ForeignKey(
@@ -244,6 +267,28 @@ class ModerationAction(models.Model):
 
     class Meta:
         ordering = ["-at"]
+        indexes = [models.Index(fields=["-at", "-id"], name="moderation_log_order")]
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.moderator_name} {self.action}"
+
+
+class ForumRulesPage(Page):
+    """The forum rules, edited by editors and moderators' leads as a page (one per language).
+
+    /forum/regler/ and the note above every forum form lead here; without such a page the
+    built-in rules template is shown instead (forum/views.py)."""
+
+    intro = models.CharField(_("introduction"), max_length=300, blank=True)
+    body = RichTextField(
+        _("rules"), features=["h2", "h3", "bold", "italic", "ol", "ul", "link"], blank=True
+    )
+
+    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
+    parent_page_types = ["pages.HomePage"]
+    subpage_types: list[str] = []
+    max_count_per_parent = 1
+    template = "forum/rules_page.html"
+
+    class Meta:
+        verbose_name = _("forum rules page")

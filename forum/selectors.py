@@ -11,9 +11,9 @@ from functools import cached_property
 
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import BooleanField, F, Func, Q, QuerySet, Value
+from django.db.models import BooleanField, Count, F, Func, Prefetch, Q, QuerySet, Value
 
-from forum.models import Category, Post, Reaction, Standing, Topic
+from forum.models import Category, ModerationAction, Post, Reaction, Report, Standing, Topic
 from ordrom import roles
 from ordrom.models import Notification
 
@@ -172,3 +172,76 @@ def post_search(*, query: str) -> Paginator:
 
 def member_notifications(*, member) -> list[Notification]:
     return list(Notification.objects.filter(recipient=member)[:NOTIFICATIONS_SHOWN])
+
+
+# --- The staff workspace ------------------------------------------------------------------------
+
+QUEUE_PER_PAGE = 25
+LOG_PER_PAGE = 50
+
+
+def _open_reports() -> Prefetch:
+    return Prefetch(
+        "reports",
+        queryset=Report.objects.filter(resolved_at__isnull=True).order_by("created_at", "pk"),
+        to_attr="open_reports",
+    )
+
+
+def moderation_queue() -> QuerySet[Post]:
+    """Held posts and published posts with open reports: urgent first, then the ones that
+    have waited longest. Each post comes with its topic, category, author and open reports."""
+    return (
+        Post.objects.filter(
+            Q(status=Post.Status.HELD) | Q(status=Post.Status.PUBLISHED, report_count__gt=0)
+        )
+        .select_related("topic", "topic__category", "author")
+        .prefetch_related(_open_reports())
+        .order_by("-urgent", "queued_at", "pk")
+    )
+
+
+def moderation_queue_counts() -> dict[str, int]:
+    counts = Post.objects.aggregate(
+        held=Count("pk", filter=Q(status=Post.Status.HELD)),
+        reported=Count("pk", filter=Q(status=Post.Status.PUBLISHED, report_count__gt=0)),
+        urgent=Count(
+            "pk",
+            filter=Q(urgent=True)
+            & (Q(status=Post.Status.HELD) | Q(status=Post.Status.PUBLISHED, report_count__gt=0)),
+        ),
+    )
+    counts["total"] = counts["held"] + counts["reported"]
+    return counts
+
+
+def staff_post(*, post_id: int) -> Post:
+    """Any post with what a moderator needs to judge it (raises Post.DoesNotExist)."""
+    return (
+        Post.objects.select_related("topic", "topic__category", "author", "quote_of")
+        .prefetch_related(_open_reports())
+        .get(pk=post_id)
+    )
+
+
+def staff_topic(*, topic_id: int) -> Topic:
+    return Topic.objects.select_related("category", "author").get(pk=topic_id)
+
+
+def moderation_log(*, moderator_id: int | None = None, action: str = "") -> QuerySet:
+    entries = ModerationAction.objects.select_related("topic", "member").order_by("-at", "-pk")
+    if moderator_id:
+        entries = entries.filter(moderator_id=moderator_id)
+    if action:
+        entries = entries.filter(action=action)
+    return entries
+
+
+def moderation_log_moderators() -> list[tuple[int, str]]:
+    """Who appears in the log, for its filter: (id, name), by name."""
+    return list(
+        ModerationAction.objects.filter(moderator__isnull=False)
+        .values_list("moderator_id", "moderator_name")
+        .distinct()
+        .order_by("moderator_name")
+    )

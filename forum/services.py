@@ -39,6 +39,7 @@ ERROR_TOO_FAST = _(
 ERROR_NOT_YOURS = _("You can only change your own posts.")
 ERROR_NO_REASON = _("Give the author a reason, so they know what to change.")
 ERROR_ALREADY_REPORTED = _("You have already reported this post. A moderator will look at it.")
+ERROR_GONE = _("This post has been deleted: there is nothing left to approve.")
 
 POSTS_PER_TEN_MINUTES = 10
 TOPICS_PER_HOUR = 3
@@ -100,11 +101,20 @@ def _apply_moderation(post: Post, *, member, category, crisis_words, now) -> Non
     post.urgent = urgent
     post.status = Post.Status.HELD if reasons else Post.Status.PUBLISHED
     post.published_at = None if reasons else now
+    post.queued_at = now if reasons else None
 
 
 def _published(post: Post, now: dt.datetime) -> None:
-    """Bookkeeping when a post becomes visible: topic, category and notifications."""
+    """Bookkeeping when a post becomes visible: topic, category and notifications.
+
+    A post that was visible before (edited and held again, or hidden by reports, then
+    approved) only counts again: it is no new activity and no new reply to tell about."""
     topic = post.topic
+    if post.first_published_at is not None:
+        Topic.objects.filter(pk=topic.pk).update(post_count=F("post_count") + 1)
+        return
+    post.first_published_at = now
+    Post.objects.filter(pk=post.pk).update(first_published_at=now)
     first = not topic.is_visible
     Topic.objects.filter(pk=topic.pk).update(
         is_visible=True, post_count=F("post_count") + 1, last_activity_at=now
@@ -165,7 +175,7 @@ def topic_create(
     extra = [reason for reason in title_reasons if reason not in post.hold_reasons]
     if extra:
         post.hold_reasons = [*post.hold_reasons, *extra]
-        post.status, post.published_at = Post.Status.HELD, None
+        post.status, post.published_at, post.queued_at = Post.Status.HELD, None, now
     post.urgent = post.urgent or title_urgent
     post.save()
     if post.status == Post.Status.PUBLISHED:
@@ -232,7 +242,7 @@ def post_edit(*, post: Post, by, body: str, now: dt.datetime, crisis_words=()) -
     )
     if reported:
         post.hold_reasons = [*post.hold_reasons, str(Post.HoldReason.REPORTED)]
-        post.status, post.published_at = Post.Status.HELD, None
+        post.status, post.published_at, post.queued_at = Post.Status.HELD, None, now
     if was_published and post.status == Post.Status.HELD:
         Topic.objects.filter(pk=post.topic_id).update(post_count=F("post_count") - 1)
     post.save()
@@ -286,6 +296,9 @@ def post_report(*, post: Post, reporter, reason: str, text: str = "", now: dt.da
     post = Post.objects.select_for_update().get(pk=post.pk)
     post.report_count = Report.objects.filter(post=post, resolved_at__isnull=True).count()
     fields = ["report_count"]
+    if post.queued_at is None:
+        post.queued_at = now  # reported: it comes to the moderators from now on
+        fields.append("queued_at")
     if reason == Report.Reason.DANGER:
         post.urgent = True
         fields.append("urgent")
@@ -315,8 +328,10 @@ def _log(*, moderator, action: str, now, post=None, topic=None, member=None, rea
 
 
 def _resolve_reports(post: Post, now) -> None:
+    """A moderator has looked: the reports are closed and the post leaves the queue."""
     Report.objects.filter(post=post, resolved_at__isnull=True).update(resolved_at=now)
-    Post.objects.filter(pk=post.pk).update(report_count=0)
+    Post.objects.filter(pk=post.pk).update(report_count=0, queued_at=None)
+    post.report_count, post.queued_at = 0, None
 
 
 @transaction.atomic
@@ -326,7 +341,11 @@ def post_approve(*, post: Post, by, now: dt.datetime) -> Post:
         .select_related("topic", "author")
         .get(pk=post.pk)
     )
+    if post.status == Post.Status.DELETED:  # nothing left to approve
+        raise ValidationError(ERROR_GONE, code="state")
     was_published = post.status == Post.Status.PUBLISHED
+    # Approving an edit of a post approved before is no new step towards trust.
+    counts_for_trust = post.first_published_at is None
     post.status = Post.Status.PUBLISHED
     post.published_at = post.published_at or now
     post.hold_reasons = []
@@ -336,13 +355,14 @@ def post_approve(*, post: Post, by, now: dt.datetime) -> Post:
     if not was_published:
         _published(post, now)
         if post.author_id:
-            standing = standing_for(post.author)
-            standing.approved_posts += 1
-            if moderation_rules.is_trusted(
-                standing=standing, member_joined=post.author.date_joined, now=now
-            ):
-                standing.trust_level = max(standing.trust_level, 1)
-            standing.save(update_fields=["approved_posts", "trust_level"])
+            if counts_for_trust:
+                standing = standing_for(post.author)
+                standing.approved_posts += 1
+                if moderation_rules.is_trusted(
+                    standing=standing, member_joined=post.author.date_joined, now=now
+                ):
+                    standing.trust_level = max(standing.trust_level, 1)
+                standing.save(update_fields=["approved_posts", "trust_level"])
             notifications.notify(
                 recipient=post.author,
                 kind=NOTIFY_APPROVED,
