@@ -1,0 +1,152 @@
+"""The members' friend service forms. The rules (lengths, limits, contact details) live in
+friends.services; the forms carry what the member typed so a refusal keeps it."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from friends import age, services
+from friends.conf import app_settings
+from friends.models import AgeBand, Gender, Interest, Region, Report
+
+
+ABOUT_HELP = _(
+    "Do not write your name, where you go to school or work, or any contact details. "
+    "Up to %(max)s characters."
+)
+
+
+def _interest_field(label) -> forms.ModelMultipleChoiceField:
+    return forms.ModelMultipleChoiceField(
+        label=label,
+        queryset=Interest.objects.filter(is_active=True),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
+class ProfileForm(forms.Form):
+    age_band = forms.ChoiceField(
+        label=_("Your age"),
+        choices=[("", "—"), *AgeBand.choices],
+        help_text=_(
+            "Members under 18 only meet members under 18, and adults only adults. Only a "
+            "moderator can change your age later."
+        ),
+        error_messages={"required": services.ERROR_AGE_BAND},
+    )
+    region = forms.ChoiceField(
+        label=_("Where you live"),
+        choices=[("", "—"), *Region.choices],
+        error_messages={"required": services.ERROR_REGION},
+    )
+    gender = forms.ChoiceField(
+        label=_("Gender (optional)"), choices=[("", "—"), *Gender.choices], required=False
+    )
+    interests = _interest_field(_("Interests"))
+    about = forms.CharField(
+        label=_("About me, and who I would like to write with"),
+        strip=False,
+        error_messages={"required": services.ERROR_ABOUT_EMPTY},
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+
+    def __init__(self, *args, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["interests"].label = _("Interests (up to %(max)d)") % {
+            "max": app_settings.MAX_INTERESTS
+        }
+        self.fields["about"].help_text = ABOUT_HELP % {"max": app_settings.MAX_ABOUT_LENGTH}
+        if editing:
+            # The age band is chosen once; only a moderator can change it.
+            del self.fields["age_band"]
+
+    def clean_interests(self):
+        chosen = self.cleaned_data["interests"]
+        if len(chosen) > app_settings.MAX_INTERESTS:
+            raise forms.ValidationError(
+                services.ERROR_TOO_MANY_INTERESTS % {"max": app_settings.MAX_INTERESTS}
+            )
+        return chosen
+
+
+class BrowseForm(forms.Form):
+    """The browse filters; the age choices are only the bands of the member's own group."""
+
+    age_band = forms.ChoiceField(label=_("Age"), required=False)
+    region = forms.ChoiceField(
+        label=_("Where"), choices=[("", _("Everywhere")), *Region.choices], required=False
+    )
+    interests = _interest_field(_("Interests"))
+
+    def __init__(self, *args, viewer_band: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        labels = dict(AgeBand.choices)
+        self.fields["age_band"].choices = [("", _("All ages I can meet"))] + [
+            (band, labels[band]) for band in age.bands_visible_to(viewer_band)
+        ]
+
+    def filters(self):
+        from friends.selectors import BrowseFilters
+
+        if not self.is_valid():
+            return BrowseFilters()
+        return BrowseFilters(
+            age_band=self.cleaned_data["age_band"],
+            region=self.cleaned_data["region"],
+            interest_ids=tuple(i.pk for i in self.cleaned_data["interests"]),
+        )
+
+
+def _message_field(label) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        strip=False,
+        error_messages={"required": services.ERROR_MESSAGE_EMPTY},
+        help_text=_(
+            "Do not share contact details: a message with a phone number, an email or web "
+            "address or a social media name waits for a moderator."
+        ),
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )
+
+
+class RequestForm(forms.Form):
+    message = _message_field(_("Your first message"))
+
+
+class MessageForm(forms.Form):
+    body = _message_field(_("Your letter"))
+
+
+class ReportForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("Why are you reporting this member?"),
+        choices=Report.Reason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": services.ERROR_REPORT_REASON},
+    )
+    messages = forms.MultipleChoiceField(
+        label=_("Which of their messages should the moderator read? (only these are shown)"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    text = forms.CharField(
+        label=_("Anything the moderator should know? (optional)"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, partner_messages=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.partner_messages = {str(m.pk): m for m in partner_messages}
+        self.fields["messages"].choices = [
+            (str(m.pk), f"{m.created_at:%d.%m.%Y %H:%M}: {m.body[:80]}") for m in partner_messages
+        ]
+        if not partner_messages:
+            del self.fields["messages"]
+
+    def chosen_messages(self):
+        return [self.partner_messages[pk] for pk in self.cleaned_data.get("messages", [])]
