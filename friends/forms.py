@@ -10,7 +10,6 @@ from friends import age, services
 from friends.conf import app_settings
 from friends.models import AgeBand, Gender, Interest, Region, Report
 
-
 ABOUT_HELP = _(
     "Do not write your name, where you go to school or work, or any contact details. "
     "Up to %(max)s characters."
