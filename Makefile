@@ -10,7 +10,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 STAMP := $(VENV)/.installed
 APPS := $(wildcard */apps.py site/*/apps.py)
 
-.PHONY: install run test e2e bench lint translations clean
+.PHONY: install run test e2e bench lint translations clean prod-local
 
 $(STAMP): requirements.lock pyproject.toml $(APPS)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -40,6 +40,11 @@ test: install
 ## Real-browser tests: Playwright driving Debian's Chromium (/usr/bin/chromium).
 e2e: install
 	$(BIN)/python -m pytest -m e2e tests/e2e $(PYTEST_ARGS)
+
+## The production shape on this machine: nginx (TLS) → two daphne processes, PostgreSQL,
+## Redis, db_worker and the sweep, DJANGO_ENV=production (see README, "Deployment").
+prod-local: install
+	scripts/prod-local run
 
 bench: install
 	$(BIN)/python tests/load/bench.py

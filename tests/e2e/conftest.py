@@ -48,6 +48,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 STARTUP_SECONDS = 60
+PROD_LOCAL = os.environ.get("ORDROM_E2E_PROD_LOCAL", "") == "1"
+PROD_LOCAL_SCRIPT = ROOT / "scripts" / "prod-local"
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -190,10 +192,58 @@ def _wait_until_healthy(server: LiveServer) -> None:
     raise RuntimeError(f"/healthz did not answer 200 within {STARTUP_SECONDS}s ({last})")
 
 
+def _prod_local_env(env: dict[str, str]) -> dict[str, str]:
+    """The production environment `scripts/prod-local` gives its processes."""
+    out = subprocess.run(  # noqa: S603
+        [str(PROD_LOCAL_SCRIPT), "env"], env=env, capture_output=True, text=True, check=True
+    ).stdout
+    return {**env, **dict(line.split("=", 1) for line in out.splitlines() if "=" in line)}
+
+
+@contextlib.contextmanager
+def _prod_local_server(tmp_dir: Path, run_id: str):
+    """Yield a LiveServer for the production shape on a database of its own."""
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        pytest.fail("ORDROM_E2E_PROD_LOCAL=1 needs DATABASE_URL pointing at PostgreSQL")
+    with _e2e_database(tmp_dir) as database_url:
+        env = {
+            key: value
+            for key, value in os.environ.items()
+            if not key.startswith(("PYTEST_", "DJANGO_ALLOW_ASYNC"))
+        }
+        port = os.environ.get("PROD_LOCAL_HTTPS_PORT", "8443")
+        url = f"https://localhost:{port}"
+        env.update(
+            PROD_LOCAL_DATABASE_URL=database_url,
+            ORDROM_QUICK_EXIT_URL=f"{url}/healthz",
+            ORDROM_CACHE_PREFIX=f"ordrom-e2e-{run_id}",
+            ORDROM_CHANNEL_PREFIX=f"ordrom-e2e-{run_id}",
+        )
+        subprocess.run([str(PROD_LOCAL_SCRIPT), "stop"], env=env, check=False)  # noqa: S603
+        started = subprocess.run(  # noqa: S603
+            [str(PROD_LOCAL_SCRIPT), "start"], env=env, capture_output=True, text=True
+        )
+        if started.returncode != 0:
+            raise RuntimeError(f"scripts/prod-local start failed:\n{started.stderr}")
+        server = LiveServer(
+            url=url,
+            env=_prod_local_env(env),
+            log_path=ROOT / "var" / "prod-local" / "daphne-a.log",
+        )
+        try:
+            yield server
+        finally:
+            subprocess.run([str(PROD_LOCAL_SCRIPT), "stop"], env=env, check=False)  # noqa: S603
+
+
 @pytest.fixture(scope="session")
 def live_server_e2e(tmp_path_factory) -> LiveServer:
     """Migrate, seed, collect static files and serve Ordrom with daphne for this session."""
     tmp_dir = tmp_path_factory.mktemp("ordrom-e2e")
+    if PROD_LOCAL:
+        with _prod_local_server(tmp_dir, secrets.token_hex(4)) as server:
+            yield server
+        return
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     run_id = secrets.token_hex(4)
@@ -284,7 +334,13 @@ def browser(playwright_instance):
 
 @pytest.fixture
 def context(browser, base_url):
-    context = browser.new_context(base_url=base_url, locale="nb-NO", timezone_id="Europe/Oslo")
+    context = browser.new_context(
+        base_url=base_url,
+        locale="nb-NO",
+        timezone_id="Europe/Oslo",
+        ignore_https_errors=PROD_LOCAL,  # prod-local's throw-away certificate
+    )
+    pin_to_node(context, "a", base_url)
     context.set_default_timeout(15_000)
     context.set_default_navigation_timeout(30_000)
     yield context
@@ -368,6 +424,13 @@ def wait_for_fresh_totp_window(margin: float = 3.0) -> None:
         time.sleep(30 - time.time() % 30 + 0.5)
 
 
+def pin_to_node(context, node: str, base_url: str) -> None:
+    """Under prod-local, send every request of this browser context to daphne *node*
+    ("a" for members, "b" for staff); elsewhere there is one process and this does nothing."""
+    if PROD_LOCAL:
+        context.add_cookies([{"name": "ordrom_node", "value": node, "url": base_url}])
+
+
 @dataclass
 class StaffLogin:
     username: str
@@ -386,6 +449,7 @@ def staff_with_totp(live_server_e2e):
     def sign_in(page, role: str = "supervisor", username: str | None = None) -> StaffLogin:
         username = username or f"Veileder{secrets.randbelow(10**6):06d}"
         password = live_server_e2e.create_staff(username, role=role)
+        pin_to_node(page.context, "b", live_server_e2e.url)  # staff on the other process
         page.goto("/admin/")
         expect(page).to_have_url(re.compile(r"/accounts/login/\?next=.*admin"))
         form = page.locator("main form").filter(has=page.locator("#id_password"))
