@@ -62,3 +62,19 @@ def _role_groups(request):
 
     for role in Role:
         Group.objects.get_or_create(name=role.value)
+
+
+async def until(ws, frame_type: str, *, timeout: float = 3, **match):
+    """Read frames until one of *frame_type* (matching the given fields) arrives."""
+    while True:
+        frame = await ws.receive_json_from(timeout=timeout)
+        if frame.get("type") == frame_type and all(frame.get(k) == v for k, v in match.items()):
+            return frame
+
+
+async def drain(ws, timeout: float = 0.2) -> list[dict]:
+    """Every frame that arrives until the socket is quiet."""
+    frames = []
+    while not await ws.receive_nothing(timeout=timeout):
+        frames.append(await ws.receive_json_from())
+    return frames
