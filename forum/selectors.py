@@ -13,7 +13,16 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import BooleanField, Count, F, Func, Prefetch, Q, QuerySet, Value
 
-from forum.models import Category, ModerationAction, Post, Reaction, Report, Standing, Topic
+from forum.models import (
+    Category,
+    ForumRulesPage,
+    ModerationAction,
+    Post,
+    Reaction,
+    Report,
+    Standing,
+    Topic,
+)
 from ordrom import roles
 from ordrom.models import Notification
 
@@ -40,6 +49,18 @@ def page_number(value, paginator: Paginator):
     if value == "last":
         return paginator.num_pages
     return value
+
+
+def forum_rules_page() -> ForumRulesPage | None:
+    """The live rules page in the reader's language, else any live one (None: not made yet)."""
+    from wagtail.models import Locale
+
+    pages = ForumRulesPage.objects.live().order_by("path")
+    try:
+        active = Locale.get_active()
+    except Locale.DoesNotExist:
+        return pages.first()
+    return pages.filter(locale=active).first() or pages.first()
 
 
 def category_list() -> QuerySet[Category]:

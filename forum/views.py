@@ -139,7 +139,12 @@ def forum_index(request):
 
 @require_http_methods(["GET"])
 def forum_rules(request):
-    return render(request, "forum/rules.html")
+    """The editors' rules page (forum.ForumRulesPage) when there is one, shown here so the
+    address every form links to stays the same; the built-in rules until it is made."""
+    page = selectors.forum_rules_page()
+    if page is None:
+        return render(request, "forum/rules.html")
+    return render(request, page.template, {"page": page, "self": page})
 
 
 @require_http_methods(["GET"])
