@@ -28,10 +28,11 @@ def test_seed_demo_twice_leaves_the_same_page_tree(run_seed_demo):
     output = run_seed_demo()
 
     assert page_tree() == tree
-    # root + 2 × (home, article index, 4 articles, help directory, guided check, crisis page)
-    assert Page.objects.count() == len(tree) == 19
+    # root + 2 × (home, article index, 4 articles, help directory, guided check, crisis page,
+    # forum rules)
+    assert Page.objects.count() == len(tree) == 21
     assert Revision.objects.count() == revisions
-    assert "0 pages created, 0 updated, 18 unchanged" in output
+    assert "0 pages created, 0 updated, 20 unchanged" in output
 
 
 def test_seed_demo_replaces_the_wagtail_welcome_page_on_the_default_site(run_seed_demo):

@@ -1,4 +1,5 @@
-"""Build Ordrom's demo content: home page, article index and four articles, in bokmål and English.
+"""Build Ordrom's demo content: home page, article index and four articles, the help pages and
+the forum rules, in bokmål and English.
 
 Idempotent: pages are found by slug under their parent (translations by translation key),
 and a page only gets a new revision when its content differs from what is written here, so a
@@ -21,7 +22,8 @@ from django.db.models import Model
 from wagtail.blocks import StreamValue
 from wagtail.models import Locale, Page, Site
 
-from pages.demo import help_pages
+from forum.models import ForumRulesPage
+from pages.demo import forum_rules, help_pages
 from pages.demo.help_services import sync_help_services
 from pages.models import (
     ArticleIndexPage,
@@ -524,12 +526,23 @@ def _sync_tree(locale: Locale, root: Page, tally: Tally, source: dict[str, Any] 
         articles.append(article)
 
     help_tree = _sync_help_pages(locale, home, tally, source)
+    rules, rules_created = _place_page(
+        ForumRulesPage,
+        parent=home,
+        slug=forum_rules.SLUG,
+        locale=locale,
+        fields=forum_rules.RULES[language],
+        translation_of=source and source["forum_rules"],
+    )
+    _publish_content(rules, fields=forum_rules.RULES[language], created=rules_created, tally=tally)
 
     featured = [a for a, spec in zip(articles, ARTICLES, strict=True) if spec["featured"]]
     _publish_content(
         home, fields=HOME[language], created=home_created, tally=tally, featured=featured
     )
-    return {"home": home, "index": index, "articles": articles, **help_tree}
+    return {
+        "home": home, "index": index, "articles": articles, "forum_rules": rules, **help_tree
+    }
 
 
 def _sync_help_pages(locale: Locale, home: Page, tally: Tally, source: dict | None) -> dict:
