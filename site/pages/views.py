@@ -12,8 +12,8 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from pages import group_schedule, selectors, services
 from pages import guided_check as routing
-from pages import selectors, services
 from pages.forms import CallbackRequestForm, DirectoryFilterForm, GuidedCheckForm
 from pages.models import SiteSettings
 from pages.opening_hours import describe
@@ -64,7 +64,7 @@ def _offer_context(offers, suggestions, site_settings, now):
         elif key == "group":
             item["status"] = site_settings.next_group_session(now)
             item["status_text"] = describe(item["status"], now)
-            item["url"] = site_settings.group_session_url
+            item["url"] = site_settings.group_session_url or group_schedule.url()
         elif key == "forum":
             item["paths"] = suggestions.forum_paths or ["/forum/"]
         items.append(item)

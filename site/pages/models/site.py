@@ -15,7 +15,7 @@ from wagtail.search import index
 
 from ordrom import crisis
 from ordrom.bilingual import localized
-from pages import opening_hours
+from pages import group_schedule, opening_hours
 from pages.blocks import ArticleBodyBlock
 
 
@@ -191,6 +191,9 @@ class SiteSettings(ClusterableModel, BaseSiteSetting):
         )
 
     def next_group_session(self, now) -> opening_hours.Status:
+        scheduled = group_schedule.status(now)
+        if scheduled is not None:
+            return scheduled
         return opening_hours.status_at(
             now, [session.as_rule() for session in self.group_sessions.all()]
         )
