@@ -11,12 +11,18 @@ class ChatGroupsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from chat.groups import personal_data, tasks
+        from django.urls import reverse_lazy
+
+        from chat.groups import personal_data, selectors, tasks
         from ordrom import personal_data as registry
         from ordrom import sweeps
+        from pages import group_schedule
 
         registry.register(
             "group_sessions", export=personal_data.export_groups, erase=personal_data.erase_groups
         )
         sweeps.register("chatgroups.generate_sessions", tasks.generate_sessions)
         sweeps.register("chatgroups.close_ended", tasks.close_ended_sessions)
+        group_schedule.register(
+            status=selectors.next_session_status, url=reverse_lazy("chatgroups:index")
+        )

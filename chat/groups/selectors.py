@@ -20,16 +20,6 @@ def upcoming_sessions(*, now: dt.datetime, limit: int = 40):
     )
 
 
-def next_session_start(*, now: dt.datetime) -> dt.datetime | None:
-    """When the next group session starts (or the running one started), for the guided check."""
-    return (
-        GroupSession.objects.filter(upcoming_filter(now), series__is_active=True)
-        .order_by("starts_at")
-        .values_list("starts_at", flat=True)
-        .first()
-    )
-
-
 def places_of(*, user):
     return (
         Participant.objects.filter(user=user)
@@ -77,3 +67,21 @@ def session_with_series(*, session_id: int) -> GroupSession:
 
 def session_participants(*, session_id: int):
     return Participant.objects.filter(session_id=session_id).prefetch_related("notes")
+
+
+def next_session_status(now: dt.datetime):
+    """The guided check's "next group session": running now, or when the next one starts.
+    None when nothing is scheduled, so the site settings' weekly times still apply."""
+    from pages.opening_hours import Status
+
+    session = (
+        GroupSession.objects.filter(upcoming_filter(now), series__is_active=True)
+        .order_by("starts_at")
+        .only("starts_at", "ends_at")
+        .first()
+    )
+    if session is None:
+        return None
+    if session.starts_at <= now:
+        return Status(is_open=True, until=session.ends_at)
+    return Status(is_open=False, next_open=session.starts_at)

@@ -354,3 +354,21 @@ def test_erasing_a_member_removes_places_and_notes(session, place, member, super
     assert personal_data.export_user(member)["group_sessions"][0]["notes"][0]["text"] == "Hei"
     personal_data.erase_user(member)
     assert not Participant.objects.exists() and not PrivateNote.objects.exists()
+
+
+# --- The guided check's "next group session" ---------------------------------------------
+
+
+def test_next_group_session_comes_from_the_scheduled_series(session):
+    from pages.models import SiteSettings
+
+    status = SiteSettings().next_group_session(NOW)
+    assert (status.is_open, status.next_open) == (False, session.starts_at)
+    running = SiteSettings().next_group_session(during(session))
+    assert (running.is_open, running.until) == (True, session.ends_at)
+
+
+def test_without_scheduled_sessions_the_settings_times_still_apply(db):
+    from pages.models import SiteSettings
+
+    assert SiteSettings().next_group_session(NOW).no_hours
