@@ -130,6 +130,9 @@ def conversation_enter_queue(
                 first_line=first_line,
                 urgent=_crisis(first_line, crisis_words),
                 queued_at=now,
+                # Until the waiting page connects (a visitor first writes down their key
+                # phrase), the place is kept a little longer than after a dropped line.
+                place_kept_until=now + dt.timedelta(seconds=5 * app_settings.PLACE_KEPT_SECONDS),
                 preferred_supervisor=preferred,
             )
     except IntegrityError:  # a second tab entered at the same moment
