@@ -18,7 +18,7 @@ Supervisor → server (``ws/chat/console/``)
     take_next {}, message {conversation, text, client_id?}, typing {conversation},
     delivered {conversation, seq}, resume {conversation, after}, urgent {conversation},
     end {conversation, next_step?, numbers_given?, note?}, transfer {conversation, to},
-    presence {online}, close_panel {conversation}
+    presence {online}, close_panel {conversation}, referral {conversation, service}
 Server → console
     hello {me, capacity}, queue {waiting, online}, conversation {...}, message {...},
     ack {conversation, client_id, seq}, typing {conversation, sender},
@@ -263,7 +263,9 @@ class ConsoleSocket(ChatSocket):
         "transfer": {"conversation": Int(), "to": Int()},
         "presence": {"online": Bool()},
         "close_panel": {"conversation": Int()},
+        "referral": {"conversation": Int(), "service": Int()},
     }
+    taking = True
 
     async def authorize(self) -> bool:
         return await database_sync_to_async(services.can_chat)(self.user)
@@ -284,7 +286,7 @@ class ConsoleSocket(ChatSocket):
         await self.group_send(STAFF_GROUP, "chat.queue")
 
     async def on_ping(self):
-        await _call(services.presence_set, user=self.user, online=True, now=_now())
+        await _call(services.presence_set, user=self.user, online=self.taking, now=_now())
 
     async def on_close(self, code):
         await _call(services.presence_set, user=self.user, online=False, now=_now())
@@ -391,8 +393,19 @@ class ConsoleSocket(ChatSocket):
         )
 
     async def handle_presence(self, frame):
+        self.taking = frame["online"]
         await _call(services.presence_set, user=self.user, online=frame["online"], now=_now())
         await self.group_send(STAFF_GROUP, "chat.queue")
+
+    async def handle_referral(self, frame):
+        """A help service as a short text message (inserted as text like any other)."""
+        await self._mine(frame["conversation"])
+        text = await database_sync_to_async(selectors.referral_text)(
+            service_id=frame["service"], now=_now()
+        )
+        if not text:
+            raise Refused()
+        await self.store_and_broadcast(frame["conversation"], {"text": text})
 
     async def handle_close_panel(self, frame):
         await self.leave(conversation_group(frame["conversation"]))

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.utils.timesince import timesince
+from django.utils.translation import gettext_lazy as _
 from wagtail.models import Site
 
 from chat import services
@@ -173,3 +174,18 @@ def running_conversations(*, now: dt.datetime):
 
 def coordinators():
     return get_user_model().objects.filter(groups__name=Role.COORDINATOR, is_active=True)
+
+
+def referral_text(*, service_id: int, now: dt.datetime) -> str:
+    """A referral card as chat text: name, phone, web site, open now or not."""
+    card = lookups.referral_card(service_id=service_id, now=now)
+    if card is None:
+        return ""
+    service = card.service
+    parts = [service.name]
+    if service.phone:
+        parts.append(str(_("Phone: %(phone)s")) % {"phone": service.phone})
+    if service.web_url:
+        parts.append(service.web_url)
+    parts.append(str(_("Open now")) if card.is_open else str(_("Closed now")))
+    return " · ".join(parts)
