@@ -37,7 +37,7 @@ class BrowseFilters:
 def profile_of(member) -> Profile | None:
     if not member.is_authenticated:
         return None
-    return Profile.objects.filter(member=member).prefetch_related("interests").first()
+    return Profile.objects.filter(member=member).first()
 
 
 def active_interests() -> QuerySet[Interest]:
