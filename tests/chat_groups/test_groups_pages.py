@@ -280,3 +280,16 @@ def test_past_sessions_show_only_counts(client_for, running, supervisor, member)
                         now=running.starts_at + dt.timedelta(minutes=60))
     response = client_for(supervisor).get("/admin/samtalerom/")
     assert running.pk in [s.pk for s in response.context["past"]]
+
+
+def test_session_list_reads_a_fixed_number_of_queries(client_for, member, coordinator,
+                                                     supervisor, django_assert_max_num_queries):
+    now = timezone.now()
+    for title in ("Sorg", "Angst", "Ensomhet"):
+        make_series(coordinator=coordinator, supervisor=supervisor, now=now,
+                    starts_on=now.date(), title_nb=title)
+    client = client_for(member)
+    client.get("/chat/samtalerom/")  # warm the session and the site settings
+    with django_assert_max_num_queries(12):
+        response = client.get("/chat/samtalerom/")
+    assert len(response.context["sessions"]) == 12

@@ -372,3 +372,15 @@ def test_without_scheduled_sessions_the_settings_times_still_apply(db):
     from pages.models import SiteSettings
 
     assert SiteSettings().next_group_session(NOW).no_hours
+
+
+def test_the_sweep_generates_sessions_and_closes_ended_rooms(series):
+    from ordrom import sweeps
+
+    registered = sweeps.registered()
+    assert {"chatgroups.generate_sessions", "chatgroups.close_ended"} <= set(registered)
+    registered["chatgroups.generate_sessions"].call()
+    registered["chatgroups.close_ended"].call()
+    # The fixture's sessions are in January 2026: by the real clock they are over and closed.
+    assert not series.sessions.exclude(state=GroupSession.State.CLOSED).filter(
+        ends_at__lte=dt.datetime.now(dt.UTC)).exists()
