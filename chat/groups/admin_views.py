@@ -2,7 +2,8 @@
 supervisor (and any coordinator) sees the sessions, the participants, sends private notes
 and runs the room console. Registered in ``chat/groups/wagtail_hooks.py``.
 
-Opening the console shows the live transcript, so it is written to the audit log.
+The console's page holds no transcript: it arrives over the room's socket, which writes
+every staff connection to the audit log (``chat.groups.consumers``).
 """
 
 from __future__ import annotations
@@ -22,10 +23,7 @@ from django.views.defaults import permission_denied
 from chat.groups import broadcast, selectors, services
 from chat.groups.forms import NoteForm, SeriesForm, TopicForm
 from chat.groups.models import GroupSeries, GroupSession, Participant
-from ordrom import audit
 from ordrom.roles import Role, has_role
-
-AUDIT_TARGET = "group_session"
 
 MESSAGE_SERIES_SAVED = _("The series was saved and its upcoming sessions are scheduled.")
 MESSAGE_NOTE_SENT = _("The private message was sent to %(name)s.")
@@ -142,8 +140,6 @@ def note_send(request, session_id: int, participant_id: int):
 def console(request, session_id: int):
     session = _session_for(request, session_id)
     now = timezone.now()
-    audit.record(actor=request.user, action=audit.READ, target_type=AUDIT_TARGET,
-                 target_id=session.pk, now=now)
     return TemplateResponse(
         request,
         "chat_groups/admin/console.html",

@@ -18,7 +18,9 @@ from django.utils.translation import gettext_lazy as _
 from chat.groups import broadcast, services
 from chat.groups.models import GroupSession, Participant
 from chat.sockets import CLOSE_FORBIDDEN, Bool, Int, OrdromSocket, Refused, Str, Text
+from ordrom import audit
 
+AUDIT_TARGET = "group_session"
 CLOSE_ROOM_CLOSED = 4000
 MESSAGE_CLOSED = _("The supervisor has closed the room. Thank you for taking part.")
 RESUME_LIMIT = 500
@@ -74,6 +76,10 @@ class GroupRoomSocket(OrdromSocket):
             )
         except PermissionDenied as error:
             raise Refused(str(error), code="room_not_open") from error
+        if self.is_staff:
+            # Staff reading a conversation is audited, wherever the socket was opened from.
+            audit.record(actor=self.user, action=audit.READ, target_type=AUDIT_TARGET,
+                         target_id=session.pk, now=timezone.now())
         muted = False
         if self.participant_id:
             muted = Participant.objects.filter(pk=self.participant_id, muted=True).exists()

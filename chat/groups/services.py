@@ -11,10 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from chat.groups.models import (
@@ -465,11 +467,12 @@ def note_send(*, participant_id: int, by, text: str, now: dt.datetime) -> Privat
         participant=place, author=by, author_name=staff_name(by), timing=timing, text=text,
         created_at=now,
     )
+    # The shared notifications page shows another app's notification by its subject, so
+    # it is written in the site's language, not in the language of the supervisor's screen.
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = str(_("A message from your group's supervisor"))
     notifications.notify(
-        recipient=place.user,
-        kind=NOTE_KIND,
-        url=reverse("chatgroups:notes"),
-        subject=str(_("A message from your group's supervisor")),
+        recipient=place.user, kind=NOTE_KIND, url=reverse("chatgroups:notes"), subject=subject,
         now=now,
     )
     return note

@@ -125,7 +125,9 @@ def room(request, session_id: int):
     session = _session_or_404(session_id)
     staff = services.is_session_staff(session, request.user)
     place = selectors.place_in(session_id=session.pk, user=request.user)
-    if not staff and place is None:
+    if staff:
+        return redirect("chatgroups_console", session_id=session.pk)  # staff lead from there
+    if place is None:
         raise Http404
     error = services.room_enter_error(session=session, user=request.user, now=timezone.now())
     return render(
@@ -134,7 +136,7 @@ def room(request, session_id: int):
         {
             "session": session,
             "place": place,
-            "is_staff": staff,
+            "is_staff": False,
             "error": error,
             "participants": session.participants.filter(removed_at__isnull=True),
             "max_length": services.MAX_MESSAGE_LENGTH,

@@ -338,3 +338,20 @@ def test_closing_the_room_ends_every_socket_and_deletes_the_transcript(room, mem
     room.refresh_from_db()
     assert room.is_closed and (room.participant_count, room.message_count) == (1, 1)
     assert not GroupMessage.objects.exists()
+
+
+def test_staff_joining_the_room_is_audited_participants_are_not(room, member, supervisor):
+    from ordrom.models import AuditEntry
+
+    sign_up(room, member)
+    member_cookie, staff_cookie = session_cookie_for(member), session_cookie_for(supervisor)
+
+    async def scenario():
+        for cookie in (member_cookie, staff_cookie):
+            ws, _, _ = await _open(room.pk, cookie)
+            await ws.receive_json_from()
+            await ws.disconnect()
+
+    run(scenario)
+    entry = AuditEntry.objects.get(target_type="group_session", target_id=room.pk)
+    assert entry.actor == supervisor
