@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "ordrom.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "ordrom.middleware.LanguageMiddleware",
+    "pages.page_cache.PublicPageCacheMiddleware",  # anonymous visitors' content pages
     "django.middleware.common.CommonMiddleware",
     "ordrom.middleware.CsrfMiddleware",  # CsrfViewMiddleware + Referrer-Policy: no-referrer
     "django.contrib.auth.middleware.AuthenticationMiddleware",

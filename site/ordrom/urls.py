@@ -14,6 +14,7 @@ admin_login_redirect = RedirectView.as_view(pattern_name="account_login", query_
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("i18n/setlang/", set_language, name="set_language"),
+    path("i18n/language/", views.switch_language, name="switch_language"),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/login/", admin_login_redirect, name="wagtailadmin_login_redirect"),

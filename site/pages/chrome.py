@@ -50,4 +50,7 @@ def site_chrome(language: str | None = None) -> dict:
 
 def forget(**kwargs) -> None:
     """Signal receiver: the settings or the page tree changed."""
+    from pages import page_cache
+
     cache.delete_many([_key(code) for code, _name in settings.LANGUAGES])
+    page_cache.bump()

@@ -17,9 +17,10 @@ from ordrom import crisis
 from ordrom.bilingual import localized
 from pages import group_schedule, opening_hours
 from pages.blocks import ArticleBodyBlock
+from pages.page_cache import PublicCacheable
 
 
-class HomePage(Page):
+class HomePage(PublicCacheable, Page):
     intro = RichTextField(_("introduction"), features=["bold", "italic", "link"], blank=True)
     services_heading = models.CharField(
         _("services heading"), max_length=120, default="", blank=True
@@ -56,7 +57,7 @@ class FeaturedArticle(Orderable):
     panels = [FieldPanel("article")]
 
 
-class ArticleIndexPage(Page):
+class ArticleIndexPage(PublicCacheable, Page):
     intro = RichTextField(_("introduction"), features=["bold", "italic", "link"], blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
@@ -73,7 +74,7 @@ class ArticleIndexPage(Page):
         return context
 
 
-class ArticlePage(Page):
+class ArticlePage(PublicCacheable, Page):
     summary = models.TextField(_("summary"), max_length=300, blank=True)
     body = StreamField(ArticleBodyBlock(), verbose_name=_("body"), blank=True)
 
