@@ -239,17 +239,17 @@ class ModerationAction(models.Model):
     """The moderation log: who did what to which post, topic or member, and why."""
 
     class Action(models.TextChoices):
-        APPROVE = "approve", _("approved")
-        RETURN = "return", _("returned to the author")
-        HIDE = "hide", _("hid")
-        DELETE = "delete", _("deleted")
-        EDIT = "edit", _("edited")
-        SUSPEND = "suspend", _("suspended")
-        LOCK = "lock", _("locked")
-        UNLOCK = "unlock", _("unlocked")
-        PIN = "pin", _("pinned")
-        UNPIN = "unpin", _("unpinned")
-        MOVE = "move", _("moved")
+        APPROVE = "approve", _("approved the post")
+        RETURN = "return", _("returned the post to its author")
+        HIDE = "hide", _("hid the post")
+        DELETE = "delete", _("deleted the post")
+        EDIT = "edit", _("edited the post")
+        SUSPEND = "suspend", _("suspended the member")
+        LOCK = "lock", _("locked the topic")
+        UNLOCK = "unlock", _("unlocked the topic")
+        PIN = "pin", _("pinned the topic")
+        UNPIN = "unpin", _("unpinned the topic")
+        MOVE = "move", _("moved the topic")
 
     moderator = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

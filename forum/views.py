@@ -189,6 +189,7 @@ def _topic_page(request, topic: Topic, *, reply_form=None, status=200):
             "report_reasons": ReportForm.base_fields["reason"].choices,
             "suspended_until": _suspended_until(request),
             "show_crisis_help": request.session.pop(CRISIS_SESSION_KEY, False),
+            "is_moderator": selectors.is_moderator(request.user),
         },
         status=status,
     )

@@ -57,7 +57,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='moderationaction',
             name='action',
-            field=models.CharField(choices=[('approve', 'approved'), ('return', 'returned to the author'), ('hide', 'hid'), ('delete', 'deleted'), ('edit', 'edited'), ('suspend', 'suspended'), ('lock', 'locked'), ('unlock', 'unlocked'), ('pin', 'pinned'), ('unpin', 'unpinned'), ('move', 'moved')], max_length=20),
+            field=models.CharField(choices=[('approve', 'approved the post'), ('return', 'returned the post to its author'), ('hide', 'hid the post'), ('delete', 'deleted the post'), ('edit', 'edited the post'), ('suspend', 'suspended the member'), ('lock', 'locked the topic'), ('unlock', 'unlocked the topic'), ('pin', 'pinned the topic'), ('unpin', 'unpinned the topic'), ('move', 'moved the topic')], max_length=20),
         ),
         migrations.AddIndex(
             model_name='moderationaction',

@@ -407,3 +407,12 @@ def test_reapproving_a_post_hidden_by_reports_sends_no_second_reply_notice(
     assert Notification.objects.filter(recipient=other_member, kind="forum.reply").count() == 1
     assert Topic.objects.get(pk=topic.pk).post_count == 2
     assert not Report.objects.filter(post=post, resolved_at__isnull=True).exists()
+
+
+def test_moderators_reach_the_review_page_from_the_topic_and_members_do_not(
+    moderator_client, member_client, held, topic
+):
+    link = f'href="{post_url(held)}"'
+
+    assert link in moderator_client.get(f"/forum/t/{topic.pk}/").content.decode()
+    assert link not in member_client.get(f"/forum/t/{topic.pk}/").content.decode()
