@@ -140,6 +140,8 @@ def profile_review(request, profile_id: int):
 @moderators_only
 def held_queue(request):
     page = _page(request, selectors.held_messages())
+    for message in page:
+        message.hold_labels = _hold_labels(message)
     return TemplateResponse(
         request, "friends/admin/held_queue.html", {"page_obj": page, "held": page}
     )

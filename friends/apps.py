@@ -8,8 +8,9 @@ class FriendsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from friends import personal_data
+        from friends import personal_data, tasks
         from ordrom import personal_data as registry
+        from ordrom import sweeps
 
         registry.register(
             "friends",
@@ -17,3 +18,4 @@ class FriendsConfig(AppConfig):
             erase=personal_data.erase_friends,
             order=50,
         )
+        sweeps.register("friends.expired_profiles", tasks.notify_expired_profiles)

@@ -118,6 +118,8 @@ class Profile(models.Model):
     submitted_at = models.DateTimeField()
     listed_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True)
+    # Set when the member has been told the profile expired; cleared by approval and renewal.
+    expiry_notified = models.BooleanField(default=False, editable=False)
 
     class Meta:
         verbose_name = _("friend profile")

@@ -80,6 +80,7 @@ NOTIFY_ACCEPTED = "friends.accepted"
 NOTIFY_MESSAGE = "friends.message"
 NOTIFY_APPROVED = "friends.approved"
 NOTIFY_RETURNED = "friends.returned"
+NOTIFY_EXPIRED = "friends.expired"
 
 # The shared notification list shows ``subject`` as the notice; it is written in the site's
 # default language, which is what almost every member reads.
@@ -89,6 +90,10 @@ _NOTICES = {
     NOTIFY_MESSAGE: _("You have a new letter from %(name)s in the friend service."),
     NOTIFY_APPROVED: _("Your friend service profile was approved and can now be seen."),
     NOTIFY_RETURNED: _("A moderator returned your friend service profile to you."),
+    NOTIFY_EXPIRED: _(
+        "Your friend service profile has expired and is no longer shown. Renew it with one "
+        "click if you want to be found."
+    ),
 }
 
 
@@ -246,7 +251,8 @@ def profile_renew(*, profile: Profile, by, now: dt.datetime) -> Profile:
     profile.status = Profile.Status.APPROVED
     profile.listed_at = now
     profile.expires_at = now + app_settings.PROFILE_LIFETIME
-    profile.save(update_fields=["status", "listed_at", "expires_at"])
+    profile.expiry_notified = False
+    profile.save(update_fields=["status", "listed_at", "expires_at", "expiry_notified"])
     return profile
 
 
@@ -290,6 +296,23 @@ def profile_delete(*, profile: Profile, by, now: dt.datetime) -> None:
     ContactRequest.objects.filter(recipient=by, status=ContactRequest.Status.OPEN).update(
         status=ContactRequest.Status.DECLINED, answered_at=now
     )
+
+
+def profiles_notify_expired(*, now: dt.datetime) -> int:
+    """Tell each member whose profile expired, once (run by every sweep; idempotent: the
+    conditional UPDATE decides who is told, so two workers never tell anyone twice)."""
+    told = 0
+    expired = Profile.objects.filter(
+        status=Profile.Status.APPROVED, expires_at__lte=now, expiry_notified=False
+    ).select_related("member")
+    for profile in expired[:1000]:
+        claimed = Profile.objects.filter(pk=profile.pk, expiry_notified=False).update(
+            expiry_notified=True
+        )
+        if claimed:
+            _notify(recipient=profile.member, kind=NOTIFY_EXPIRED, url="/friends/profile/", now=now)
+            told += 1
+    return told
 
 
 # --- Contact requests --------------------------------------------------------------------------
@@ -634,7 +657,10 @@ def profile_approve(*, profile: Profile, by, now: dt.datetime) -> Profile:
     profile.return_reason = ""
     profile.listed_at = now
     profile.expires_at = now + app_settings.PROFILE_LIFETIME
-    profile.save(update_fields=["status", "return_reason", "listed_at", "expires_at"])
+    profile.expiry_notified = False
+    profile.save(
+        update_fields=["status", "return_reason", "listed_at", "expires_at", "expiry_notified"]
+    )
     _notify(recipient=profile.member, kind=NOTIFY_APPROVED, url="/friends/profile/", now=now)
     _log(moderator=by, action="approve_profile", profile=profile, member=profile.member, now=now)
     return profile

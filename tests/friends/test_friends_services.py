@@ -624,3 +624,22 @@ def test_deleting_the_account_removes_profile_requests_and_messages_partner_sees
     assert conversation.partner(other_adult) is None
     assert [m.body for m in conversation.messages.all()] == ["Svar"]
     assert not services.may_write(conversation=conversation, author=other_adult)
+
+
+def test_expired_profile_owner_is_told_once_and_renewal_rearms_it(member):
+    profile = approved_profile(member)
+    after = NOW + dt.timedelta(days=61)
+
+    assert services.profiles_notify_expired(now=NOW) == 0
+    assert services.profiles_notify_expired(now=after) == 1
+    assert services.profiles_notify_expired(now=after) == 0
+    assert Notification.objects.filter(recipient=member, kind=services.NOTIFY_EXPIRED).count() == 1
+
+    services.profile_renew(profile=profile, by=member, now=after)
+    assert services.profiles_notify_expired(now=after + dt.timedelta(days=61)) == 1
+
+
+def test_the_sweep_runs_the_expiry_notice():
+    from ordrom import sweeps
+
+    assert "friends.expired_profiles" in sweeps.registered()
