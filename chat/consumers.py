@@ -170,6 +170,7 @@ class MemberSocket(ChatSocket):
         await self.join(WAITING_GROUP)
         await _call(services.conversation_member_back, conversation_id=self.conversation_id)
         await self.send_state()
+        await self.group_send(STAFF_GROUP, "chat.queue")
 
     async def on_ping(self):
         await _call(services.conversation_member_back, conversation_id=self.conversation_id)
@@ -178,6 +179,7 @@ class MemberSocket(ChatSocket):
         await _call(
             services.conversation_member_away, conversation_id=self.conversation_id, now=_now()
         )
+        await self.group_send(STAFF_GROUP, "chat.queue")
 
     async def send_state(self):
         state = await database_sync_to_async(selectors.member_state)(

@@ -135,6 +135,7 @@ def chat_start(request):
             _rate_limit_release(request)
         form.add_error(None, error)
         return _index_page(request, form=form)
+    _broadcast_queue()
     if not is_visitor:
         return redirect("chat:conversation", conversation_id=conversation.pk)
     login(request, member, backend=LOGIN_BACKEND)
@@ -317,3 +318,13 @@ def _broadcast_change(conversation_id: int) -> None:
     send(group, {"type": "chat.state", "conversation": conversation_id})
     send(STAFF_GROUP, {"type": "chat.queue"})
     send(WAITING_GROUP, {"type": "chat.queue"})
+
+
+def _broadcast_queue() -> None:
+    """Someone joined the queue: the consoles redraw their waiting lists."""
+    from asgiref.sync import async_to_sync
+    from channels.layers import get_channel_layer
+
+    from chat.consumers import STAFF_GROUP
+
+    async_to_sync(get_channel_layer().group_send)(STAFF_GROUP, {"type": "chat.queue"})
