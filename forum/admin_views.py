@@ -220,7 +220,7 @@ def _with_form(form_class, form_name: str, action, message):
             else:
                 messages.success(request, text or message)
                 return _after(request, post)
-        return _render_post(request, post, status=400, **{form_name: form})
+        return _render_post(request, post, **{form_name: form})
 
     return view
 
@@ -306,7 +306,7 @@ def topic_move(request, topic_id: int):
     topic = _topic_or_404(topic_id)
     form = MoveForm(request.POST)
     if not form.is_valid():
-        return _render_topic(request, topic, move_form=form, status=400)
+        return _render_topic(request, topic, move_form=form)
     category = form.cleaned_data["category"]
     services.topic_move(topic=topic, by=request.user, category=category, now=_now())
     messages.success(request, MESSAGE_MOVED % {"category": category.name})

@@ -190,7 +190,7 @@ def test_approve_from_the_queue_publishes_notifies_and_logs(moderator_client, he
 def test_return_needs_a_reason_and_keeps_what_was_written(moderator_client, held):
     response = moderator_client.post(post_url(held, "return/"), {"reason": "  "})
 
-    assert response.status_code == 400
+    assert response.status_code == 200  # the form again, with its error
     assert str(services.ERROR_NO_REASON) in response.content.decode()
     held.refresh_from_db()
     assert held.status == Post.Status.HELD
@@ -247,7 +247,7 @@ def test_edit_with_a_visible_note(moderator_client, held, client):
 def test_edit_without_a_note_is_refused_with_the_text_kept(moderator_client, held):
     response = moderator_client.post(post_url(held, "edit/"), {"body": "Ny tekst her", "note": ""})
 
-    assert response.status_code == 400
+    assert response.status_code == 200  # the form again, with its error
     page = response.content.decode()
     assert response.context["edit_form"].errors["note"] == [str(ERROR_NO_NOTE)]
     assert "Ny tekst her" in page
@@ -301,7 +301,7 @@ def test_suspend_the_author_for_chosen_days(moderator_client, held, newcomer, cl
 def test_suspend_refuses_a_period_not_offered(moderator_client, held, newcomer):
     response = moderator_client.post(post_url(held, "suspend/"), {"days": "5000", "reason": "x"})
 
-    assert response.status_code == 400
+    assert response.status_code == 200  # the form again, with its error
     assert not Standing.objects.filter(member=newcomer, suspended_until__isnull=False).exists()
 
 
@@ -340,7 +340,7 @@ def test_a_locked_topic_takes_no_reply(moderator_client, topic, member, client_f
 def test_move_to_an_unknown_category_is_refused(moderator_client, topic):
     response = moderator_client.post(topic_url(topic, "move/"), {"category": "999999"})
 
-    assert response.status_code == 400
+    assert response.status_code == 200  # the form again, with its error
     assert not ModerationAction.objects.exists()
 
 
