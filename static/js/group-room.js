@@ -87,14 +87,14 @@
       if (isStaff) {
         var mute = document.createElement("button");
         mute.type = "button";
-        mute.className = "button-small button-secondary";
+        mute.className = "button button-small button-secondary";
         mute.textContent = person.muted ? root.getAttribute("data-text-unmute") || "↺" : root.getAttribute("data-text-mute") || "⏸";
         mute.addEventListener("click", function () {
           send({ type: "mute", participant: person.id, muted: !person.muted });
         });
         var remove = document.createElement("button");
         remove.type = "button";
-        remove.className = "button-small button-secondary";
+        remove.className = "button button-small button-secondary";
         remove.textContent = root.getAttribute("data-text-remove") || "✕";
         remove.addEventListener("click", function () {
           if (window.confirm(root.getAttribute("data-text-confirm-remove") || "?")) {
