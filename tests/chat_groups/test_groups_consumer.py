@@ -355,3 +355,57 @@ def test_staff_joining_the_room_is_audited_participants_are_not(room, member, su
     run(scenario)
     entry = AuditEntry.objects.get(target_type="group_session", target_id=room.pk)
     assert entry.actor == supervisor
+
+
+def test_more_than_thirty_posts_a_minute_are_refused(room, member):
+    sign_up(room, member)
+    cookie = session_cookie_for(member)
+
+    async def scenario():
+        ws, _, _ = await _open(room.pk, cookie)
+        await ws.receive_json_from()
+        for n in range(30):
+            await ws.send_json_to({"type": "post", "text": f"linje {n}"})
+            assert (await ws.receive_json_from())["type"] == "message"
+        await ws.send_json_to({"type": "post", "text": "en for mye"})
+        error = await ws.receive_json_from()
+        assert (error["type"], error["code"]) == ("error", "rate_limited")
+        await ws.disconnect()
+
+    run(scenario)
+    assert GroupMessage.objects.filter(session=room).count() == 30
+
+
+def test_a_frame_over_64_kb_closes_the_socket(room, member):
+    sign_up(room, member)
+    cookie = session_cookie_for(member)
+
+    async def scenario():
+        ws, _, _ = await _open(room.pk, cookie)
+        await ws.receive_json_from()
+        await ws.send_to(text_data='{"type": "post", "text": "' + "x" * 70_000 + '"}')
+        assert (await ws.receive_json_from())["code"] == "too_large"
+        assert (await ws.receive_output())["type"] == "websocket.close"
+
+    run(scenario)
+    assert not GroupMessage.objects.exists()
+
+
+def test_logging_out_closes_the_room_socket(room, member):
+    from channels.db import database_sync_to_async
+    from django.conf import settings
+    from django.test import Client
+
+    sign_up(room, member)
+    client = Client()
+    client.force_login(member)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+
+    async def scenario():
+        ws, _, _ = await _open(room.pk, cookie)
+        await ws.receive_json_from()
+        await database_sync_to_async(client.post)("/accounts/logout/")
+        assert (await ws.receive_json_from())["code"] == "signed_out"
+        assert (await ws.receive_output())["type"] == "websocket.close"
+
+    run(scenario)
