@@ -568,9 +568,13 @@ def block_create(*, blocker, blocked, now: dt.datetime) -> Block:
     block, _created = Block.objects.get_or_create(
         blocker=blocker, blocked=blocked, defaults={"created_at": now}
     )
+    # The blocked member's request to the blocker reads "not accepted", like any decline:
+    # nothing tells them they were blocked.
     ContactRequest.objects.filter(
-        Q(sender=blocker, recipient=blocked) | Q(sender=blocked, recipient=blocker),
-        status=ContactRequest.Status.OPEN,
+        sender=blocked, recipient=blocker, status=ContactRequest.Status.OPEN
+    ).update(status=ContactRequest.Status.DECLINED, answered_at=now)
+    ContactRequest.objects.filter(
+        sender=blocker, recipient=blocked, status=ContactRequest.Status.OPEN
     ).update(status=ContactRequest.Status.WITHDRAWN, answered_at=now)
     return block
 

@@ -91,6 +91,11 @@ def test_browse_shows_only_own_age_group_and_filters(adult, other_adult, teen, m
     assert f'href="/friends/p/{other_adult.friend_profile.pk}/"' not in filtered
 
 
+def test_an_adult_asking_browse_for_an_under_18_band_gets_no_minors(adult, teen, member_client):
+    page = member_client.get("/friends/", {"age_band": "16-17"}).content.decode()
+    assert f'href="/friends/p/{teen.friend_profile.pk}/"' not in page
+
+
 def test_profile_page_across_the_age_line_is_404_both_ways(adult, teen, client_for):
     assert client_for(adult).get(f"/friends/p/{teen.friend_profile.pk}/").status_code == 404
     assert client_for(teen).get(f"/friends/p/{adult.friend_profile.pk}/").status_code == 404

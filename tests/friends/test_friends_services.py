@@ -519,7 +519,7 @@ def test_block_ends_open_requests_and_refuses_new_ones(adult, other_adult):
     services.block_create(blocker=adult, blocked=other_adult, now=NOW)
 
     request.refresh_from_db()
-    assert request.status == ContactRequest.Status.WITHDRAWN
+    assert request.status == ContactRequest.Status.DECLINED  # the sender sees "not accepted"
     with pytest.raises(PermissionDenied):
         services.request_send(
             sender=other_adult, profile=adult.friend_profile, message="Hei", now=NOW
