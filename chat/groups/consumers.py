@@ -132,6 +132,7 @@ class GroupRoomSocket(OrdromSocket):
             "type": "history",
             "messages": [m.as_frame() | {"from": self._author_key(m)}
                          for m in messages[:RESUME_LIMIT]],
+            "more": len(messages) > RESUME_LIMIT,  # the client asks again after the last one
         })
 
     async def handle_mute(self, frame: dict) -> None:

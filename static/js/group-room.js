@@ -123,6 +123,7 @@
         break;
       case "history":
         frame.messages.forEach(receiveMessage);
+        if (frame.more) { send({ type: "resume", after: lastSeq }); }
         break;
       case "message":
         receiveMessage(frame);

@@ -274,6 +274,7 @@ def test_reconnecting_client_gets_what_it_missed_in_order(room, member, supervis
         await back.send_json_to({"type": "resume", "after": first["seq"]})
         history = await back.receive_json_from()
         assert [(m["seq"], m["text"]) for m in history["messages"]] == [(2, "to"), (3, "tre")]
+        assert history["more"] is False
         await back.disconnect()
         await staff.disconnect()
 
@@ -407,5 +408,30 @@ def test_logging_out_closes_the_room_socket(room, member):
         await database_sync_to_async(client.post)("/accounts/logout/")
         assert (await ws.receive_json_from())["code"] == "signed_out"
         assert (await ws.receive_output())["type"] == "websocket.close"
+
+    run(scenario)
+
+
+def test_a_long_history_comes_in_parts_without_gaps(room, member, supervisor, monkeypatch):
+    from django.utils import timezone
+
+    from chat.groups import consumers
+
+    monkeypatch.setattr(consumers, "RESUME_LIMIT", 2)
+    sign_up(room, member)
+    for text in ("en", "to", "tre"):
+        services.message_post(session_id=room.pk, by=supervisor, text=text, now=timezone.now())
+    cookie = session_cookie_for(member)
+
+    async def scenario():
+        ws, _, _ = await _open(room.pk, cookie)
+        await ws.receive_json_from()
+        await ws.send_json_to({"type": "resume", "after": 0})
+        first = await ws.receive_json_from()
+        assert ([m["seq"] for m in first["messages"]], first["more"]) == ([1, 2], True)
+        await ws.send_json_to({"type": "resume", "after": 2})
+        rest = await ws.receive_json_from()
+        assert ([m["seq"] for m in rest["messages"]], rest["more"]) == ([3], False)
+        await ws.disconnect()
 
     run(scenario)
