@@ -390,14 +390,15 @@ def post_return(*, post: Post, by, reason: str, now: dt.datetime) -> Post:
     post.moderator_reason = reason.strip()
     post.save(update_fields=["status", "moderator_reason"])
     _resolve_reports(post, now)
-    notifications.notify(
-        recipient=post.author,
-        kind=NOTIFY_RETURNED,
-        subject=post.topic.title,
-        reason=post.moderator_reason,
-        url=f"/forum/t/{post.topic_id}/",
-        now=now,
-    )
+    if post.author_id:  # a deleted account has nobody to tell
+        notifications.notify(
+            recipient=post.author,
+            kind=NOTIFY_RETURNED,
+            subject=post.topic.title,
+            reason=post.moderator_reason,
+            url=f"/forum/t/{post.topic_id}/",
+            now=now,
+        )
     _log(moderator=by, action="return", post=post, reason=reason, now=now)
     return post
 

@@ -416,3 +416,47 @@ def test_moderators_reach_the_review_page_from_the_topic_and_members_do_not(
 
     assert link in moderator_client.get(f"/forum/t/{topic.pk}/").content.decode()
     assert link not in member_client.get(f"/forum/t/{topic.pk}/").content.decode()
+
+
+def test_returning_a_deleted_users_post_notifies_nobody_and_is_logged(moderator, held, newcomer):
+    newcomer.delete()
+    held.refresh_from_db()
+
+    services.post_return(post=held, by=moderator, reason="Uten navn", now=timezone.now())
+
+    held.refresh_from_db()
+    assert held.status == Post.Status.RETURNED
+    assert not Notification.objects.filter(kind=services.NOTIFY_RETURNED).exists()
+    assert _log() == [("return", "Vakt Per", "Uten navn")]
+
+
+@pytest.mark.parametrize("page", ["post", "log"])
+def test_review_page_and_log_queries_do_not_grow(
+    page, moderator_client, moderator, held, topic, user_factory, django_assert_max_num_queries
+):
+    url = post_url(held) if page == "post" else LOG_URL
+    services.topic_set_flags(topic=topic, by=moderator, now=timezone.now(), locked=True)
+    Report.objects.create(
+        post=held, reporter=user_factory("Første melder"), reason="spam", created_at=timezone.now()
+    )
+
+    def count():
+        moderator_client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            assert moderator_client.get(url).status_code == 200
+        return len(queries)
+
+    few = count()
+    Report.objects.bulk_create(
+        Report(post=held, reporter=user_factory(f"Melder {n}"), reason="spam",
+               created_at=timezone.now())
+        for n in range(10)
+    )
+    ModerationAction.objects.bulk_create(
+        ModerationAction(moderator=user_factory(f"Mod {n}"), moderator_name=f"Mod {n}",
+                         action="lock", topic=topic, member=held.author, at=timezone.now())
+        for n in range(40)
+    )
+
+    with django_assert_max_num_queries(few):
+        moderator_client.get(url)
