@@ -27,6 +27,8 @@ Server → console
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import datetime as dt
 
 from channels.db import database_sync_to_async
@@ -76,6 +78,24 @@ class ChatSocket(OrdromSocket):
 
     side: str = ""
     counted_types = {"message"}
+    REFRESH_DELAY = 0.3
+
+    def refresh_soon(self, name: str, refresh) -> None:
+        """Coalesce a burst of "the queue changed" events into one read per socket: with
+        hundreds of sockets, one query each per event would grow with the square."""
+        scheduled = self.__dict__.setdefault("_scheduled", set())
+        if name in scheduled:
+            return
+        scheduled.add(name)
+
+        async def later():
+            await asyncio.sleep(self.REFRESH_DELAY)
+            scheduled.discard(name)
+            if self._open:
+                with contextlib.suppress(Exception):
+                    await refresh()
+
+        asyncio.ensure_future(later())
 
     async def send_missed(self, conversation_id: int, after: int) -> None:
         missed = await _call(
@@ -167,7 +187,6 @@ class MemberSocket(ChatSocket):
     async def on_open(self):
         self.crisis_words = await database_sync_to_async(selectors.crisis_words)()
         await self.join(conversation_group(self.conversation_id))
-        await self.join(WAITING_GROUP)
         await _call(services.conversation_member_back, conversation_id=self.conversation_id)
         await self.send_state()
         await self.group_send(STAFF_GROUP, "chat.queue")
@@ -185,6 +204,11 @@ class MemberSocket(ChatSocket):
         state = await database_sync_to_async(selectors.member_state)(
             conversation_id=self.conversation_id, now=_now()
         )
+        # Only waiting pages follow the queue (their position moves).
+        if state["state"] == Conversation.State.WAITING:
+            await self.join(WAITING_GROUP)
+        else:
+            await self.leave(WAITING_GROUP)
         await self.send_json({"type": "state", **state})
 
     # Frames ------------------------------------------------------------------------
@@ -237,7 +261,7 @@ class MemberSocket(ChatSocket):
         await self.send_state()
 
     async def chat_queue(self, event):
-        await self.send_state()
+        self.refresh_soon("state", self.send_state)
 
     async def chat_assigned(self, event):
         pass
@@ -414,7 +438,7 @@ class ConsoleSocket(ChatSocket):
 
     # Events --------------------------------------------------------------------------
     async def chat_queue(self, event):
-        await self.send_queue()
+        self.refresh_soon("queue", self.send_queue)
 
     async def chat_state(self, event):
         await self.send_conversation(event["conversation"])
