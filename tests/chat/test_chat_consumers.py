@@ -254,3 +254,33 @@ def test_waiting_members_see_their_position_move(member, other_member, superviso
         await console.disconnect()
 
     run(scenario)
+
+
+def test_handover_moves_the_chat_to_the_other_supervisors_console(
+    member, supervisor, coordinator, session_cookie
+):
+    conversation = enter(member)
+    services.conversation_take_next(supervisor=supervisor, now=timezone.now())
+    member_cookie = session_cookie(member)
+    first_cookie, second_cookie = session_cookie(supervisor), session_cookie(coordinator)
+
+    async def scenario():
+        visitor = communicator(f"/ws/chat/{conversation.pk}/", cookie=member_cookie)
+        first = communicator("/ws/chat/console/", cookie=first_cookie)
+        second = communicator("/ws/chat/console/", cookie=second_cookie)
+        for ws in (visitor, first, second):
+            assert (await ws.connect())[0]
+        await until(second, "queue")
+        await first.send_json_to(
+            {"type": "transfer", "conversation": conversation.pk, "to": coordinator.pk}
+        )
+        assert (await until(first, "transferred"))["conversation"] == conversation.pk
+        assert (await until(second, "conversation"))["id"] == conversation.pk
+        handed = await until(visitor, "message", sender="system")
+        assert handed["text"] == str(services.SYSTEM_TRANSFERRED)
+        await visitor.send_json_to({"type": "message", "text": "Hei igjen"})
+        assert (await until(second, "message", sender="member"))["text"] == "Hei igjen"
+        for ws in (visitor, first, second):
+            await ws.disconnect()
+
+    run(scenario)
