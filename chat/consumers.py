@@ -169,6 +169,7 @@ class ChatSocket(OrdromSocket):
 
 class MemberSocket(ChatSocket):
     side = Sender.MEMBER
+    state = ""
     schemas = {
         "resume": {"after": Int()},
         "message": {"text": Text(), "client_id": Str(max_length=64, required=False)},
@@ -189,7 +190,8 @@ class MemberSocket(ChatSocket):
         await self.join(conversation_group(self.conversation_id))
         await _call(services.conversation_member_back, conversation_id=self.conversation_id)
         await self.send_state()
-        await self.group_send(STAFF_GROUP, "chat.queue")
+        if self.state == Conversation.State.WAITING:  # the console shows who is here
+            await self.group_send(STAFF_GROUP, "chat.queue")
 
     async def on_ping(self):
         await _call(services.conversation_member_back, conversation_id=self.conversation_id)
@@ -198,12 +200,14 @@ class MemberSocket(ChatSocket):
         await _call(
             services.conversation_member_away, conversation_id=self.conversation_id, now=_now()
         )
-        await self.group_send(STAFF_GROUP, "chat.queue")
+        if self.state == Conversation.State.WAITING:
+            await self.group_send(STAFF_GROUP, "chat.queue")
 
     async def send_state(self):
         state = await database_sync_to_async(selectors.member_state)(
             conversation_id=self.conversation_id, now=_now()
         )
+        self.state = state["state"]
         # Only waiting pages follow the queue (their position moves).
         if state["state"] == Conversation.State.WAITING:
             await self.join(WAITING_GROUP)
@@ -309,14 +313,16 @@ class ConsoleSocket(ChatSocket):
             await self.join(conversation_group(summary["id"]))
             await self.send_json({"type": "conversation", **summary})
         await self.send_queue()
-        await self.group_send(STAFF_GROUP, "chat.queue")
 
+    # A console opening or closing is not broadcast to every other console (with many
+    # consoles that grows with the square); each console refreshes its own list of who is
+    # online with every ping instead.
     async def on_ping(self):
         await _call(services.presence_set, user=self.user, online=self.taking, now=_now())
+        self.refresh_soon("queue", self.send_queue)
 
     async def on_close(self, code):
         await _call(services.presence_set, user=self.user, online=False, now=_now())
-        await self.group_send(STAFF_GROUP, "chat.queue")
 
     async def send_queue(self):
         queue = await database_sync_to_async(selectors.console_queue)(now=_now())
