@@ -9,6 +9,7 @@ the texts compared are ones the test itself typed.
 
 from __future__ import annotations
 
+import os
 import re
 import secrets
 
@@ -20,10 +21,23 @@ pytestmark = pytest.mark.e2e
 PASSWORD = "Lang-og-trygg-setning-42"
 
 
+# As the `context` fixture in conftest.py: prod-local's throw-away certificate, and members
+# pinned to daphne "a" (staff_with_totp moves a staff page to "b" itself).
+PROD_LOCAL = os.environ.get("ORDROM_E2E_PROD_LOCAL", "") == "1"
+
+
 def watched_page(browser, base_url: str, problems: list[str]) -> Page:
     """A page in a context of its own, whose console errors fail the test like ``page``'s."""
-    context = browser.new_context(base_url=base_url, locale="nb-NO", timezone_id="Europe/Oslo")
+    context = browser.new_context(
+        base_url=base_url,
+        locale="nb-NO",
+        timezone_id="Europe/Oslo",
+        ignore_https_errors=PROD_LOCAL,
+    )
+    if PROD_LOCAL:
+        context.add_cookies([{"name": "ordrom_node", "value": "a", "url": base_url}])
     context.set_default_timeout(15_000)
+    context.set_default_navigation_timeout(30_000)
     page = context.new_page()
 
     def on_console(message):
