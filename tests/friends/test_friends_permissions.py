@@ -218,3 +218,21 @@ def test_interest_snippet_is_for_editors_and_moderators(
     assert editor_client.get(url).status_code == 200
     assert moderator_client.get(url).status_code == 200
     assert supervisor_client.get(url).status_code in (302, 403)
+
+
+def test_moderators_read_no_letter_that_is_neither_held_nor_reported(
+    moderator_client, world, adult
+):
+    conversation = world["conversation"]
+    first = conversation.messages.filter(author=adult).first()
+    assert moderator_client.get(f"/admin/friends/held/{first.pk}/").status_code == 404
+    assert moderator_client.get(f"/friends/c/{conversation.pk}/").status_code == 404
+
+
+def test_friend_notifications_appear_in_the_shared_list(adult, other_adult, client_for):
+    services.request_send(
+        sender=adult, profile=other_adult.friend_profile, message="Hei", now=timezone.now()
+    )
+    page = client_for(other_adult).get("/forum/notifications/").content.decode()
+    assert 'href="/friends/requests/"' in page
+    assert services.notice_text(services.NOTIFY_REQUEST) in page
