@@ -44,6 +44,19 @@ def _empty_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _role_groups(request):
+    """Transactional tests flush the role groups the data migration made; put them back.
+
+    pytest-django runs transactional tests after all others, so only they need this."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("transaction"):
+        return
+    request.getfixturevalue("_django_db_helper")
+    for role in Role:
+        Group.objects.get_or_create(name=role.value)
+
+
 def make_user(
     username: str | None = None,
     *,

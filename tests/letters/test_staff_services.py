@@ -128,7 +128,7 @@ def test_claim_next_returns_none_when_everything_is_taken(supervisor, coordinato
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locking")
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_supervisors_claiming_at_once_exactly_one_gets_it(supervisor, coordinator):
     letter = make_letter()
     barrier = threading.Barrier(2)
@@ -155,7 +155,7 @@ def test_two_supervisors_claiming_at_once_exactly_one_gets_it(supervisor, coordi
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs SKIP LOCKED")
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_supervisors_taking_the_next_letter_at_once_get_different_letters(
     supervisor, coordinator
 ):
