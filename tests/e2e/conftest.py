@@ -218,6 +218,7 @@ def _prod_local_server(tmp_dir: Path, run_id: str):
             ORDROM_QUICK_EXIT_URL=f"{url}/healthz",
             ORDROM_CACHE_PREFIX=f"ordrom-e2e-{run_id}",
             ORDROM_CHANNEL_PREFIX=f"ordrom-e2e-{run_id}",
+            ORDROM_SIGNUP_RATE_LIMIT="100/m/ip",
         )
         subprocess.run([str(PROD_LOCAL_SCRIPT), "stop"], env=env, check=False)  # noqa: S603
         started = subprocess.run(  # noqa: S603
@@ -266,6 +267,8 @@ def live_server_e2e(tmp_path_factory) -> LiveServer:
             ORDROM_CACHE_PREFIX=f"ordrom-e2e-{run_id}",
             ORDROM_CHANNEL_PREFIX=f"ordrom-e2e-{run_id}",
             ORDROM_STAFF_REQUIRE_2FA="true",
+            # Every browser here comes from 127.0.0.1: many sign-ups a minute are the tests.
+            ORDROM_SIGNUP_RATE_LIMIT="100/m/ip",
             PYTHONUNBUFFERED="1",
         )
         env.pop("DJANGO_ENV", None)
