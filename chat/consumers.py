@@ -186,10 +186,12 @@ class MemberSocket(ChatSocket):
         )
 
     async def on_open(self):
-        self.crisis_words = await database_sync_to_async(selectors.crisis_words)()
         await self.join(conversation_group(self.conversation_id))
-        await _call(services.conversation_member_back, conversation_id=self.conversation_id)
-        await self.send_state()
+        # One trip to the database thread for everything the socket needs to start.
+        self.crisis_words, state = await database_sync_to_async(selectors.member_socket_open)(
+            conversation_id=self.conversation_id, now=_now()
+        )
+        await self.send_state(state)
         if self.state == Conversation.State.WAITING:  # the console shows who is here
             await self.group_send(STAFF_GROUP, "chat.queue")
 
@@ -203,10 +205,11 @@ class MemberSocket(ChatSocket):
         if self.state == Conversation.State.WAITING:
             await self.group_send(STAFF_GROUP, "chat.queue")
 
-    async def send_state(self):
-        state = await database_sync_to_async(selectors.member_state)(
-            conversation_id=self.conversation_id, now=_now()
-        )
+    async def send_state(self, state: dict | None = None):
+        if state is None:
+            state = await database_sync_to_async(selectors.member_state)(
+                conversation_id=self.conversation_id, now=_now()
+            )
         self.state = state["state"]
         # Only waiting pages follow the queue (their position moves).
         if state["state"] == Conversation.State.WAITING:
@@ -301,18 +304,17 @@ class ConsoleSocket(ChatSocket):
         return await database_sync_to_async(services.can_chat)(self.user)
 
     async def on_open(self):
-        self.crisis_words = await database_sync_to_async(selectors.crisis_words)()
-        await _call(services.presence_set, user=self.user, online=True, now=_now())
         await self.join(STAFF_GROUP)
-        mine = await database_sync_to_async(selectors.console_conversations)(
+        # One trip to the database thread for everything the console needs to start.
+        opened = await database_sync_to_async(selectors.console_socket_open)(
             supervisor=self.user, now=_now()
         )
-        capacity = await database_sync_to_async(services.capacity_of)(self.user)
-        await self.send_json({"type": "hello", "me": self.user.pk, "capacity": capacity})
-        for summary in mine:
+        self.crisis_words = opened["crisis_words"]
+        await self.send_json({"type": "hello", "me": self.user.pk, "capacity": opened["capacity"]})
+        for summary in opened["conversations"]:
             await self.join(conversation_group(summary["id"]))
             await self.send_json({"type": "conversation", **summary})
-        await self.send_queue()
+        await self.send_json({"type": "queue", **opened["queue"]})
 
     # A console opening or closing is not broadcast to every other console (with many
     # consoles that grows with the square); each console refreshes its own list of who is

@@ -189,3 +189,20 @@ def referral_text(*, service_id: int, now: dt.datetime) -> str:
         parts.append(service.web_url)
     parts.append(str(_("Open now")) if card.is_open else str(_("Closed now")))
     return " · ".join(parts)
+
+
+def member_socket_open(*, conversation_id: int, now: dt.datetime) -> tuple[list[str], dict]:
+    """A member's page connected: it is back (a kept place is no longer lapsing)."""
+    services.conversation_member_back(conversation_id=conversation_id)
+    return crisis_words(), member_state(conversation_id=conversation_id, now=now)
+
+
+def console_socket_open(*, supervisor, now: dt.datetime) -> dict:
+    """A console connected: the supervisor is online; their chats and the queue."""
+    services.presence_set(user=supervisor, online=True, now=now)
+    return {
+        "crisis_words": crisis_words(),
+        "capacity": services.capacity_of(supervisor),
+        "conversations": console_conversations(supervisor=supervisor, now=now),
+        "queue": console_queue(now=now),
+    }

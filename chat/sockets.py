@@ -221,6 +221,10 @@ def _slot_key(session_key: str, slot: int) -> str:
     return f"chat:socket:{session_tag(session_key)}:{slot}"
 
 
+# These touch only the cache, never the database, so the base runs them off the one
+# thread that Channels keeps for database work (thread_sensitive=False).
+
+
 def slot_acquire(*, session_key: str, channel_name: str) -> int | None:
     for slot in range(MAX_SOCKETS_PER_SESSION):
         if cache.add(_slot_key(session_key, slot), channel_name, SLOT_TTL_SECONDS):
@@ -300,7 +304,7 @@ class OrdromSocket(AsyncJsonWebsocketConsumer):
             await self.close(code=CLOSE_FORBIDDEN)
             return
         await self.accept()
-        self._slot = await sync_to_async(slot_acquire)(
+        self._slot = await sync_to_async(slot_acquire, thread_sensitive=False)(
             session_key=self.session_key, channel_name=self.channel_name
         )
         if self._slot is None:
@@ -323,7 +327,7 @@ class OrdromSocket(AsyncJsonWebsocketConsumer):
         if self._slot is not None:
             slot, self._slot = self._slot, None
             try:
-                await sync_to_async(slot_release)(
+                await sync_to_async(slot_release, thread_sensitive=False)(
                     session_key=self.session_key, slot=slot, channel_name=self.channel_name
                 )
             except Exception:
@@ -409,7 +413,7 @@ class OrdromSocket(AsyncJsonWebsocketConsumer):
         if self._slot is None:
             return
         try:
-            await sync_to_async(slot_refresh)(
+            await sync_to_async(slot_refresh, thread_sensitive=False)(
                 session_key=self.session_key, slot=self._slot, channel_name=self.channel_name
             )
         except Exception:

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.services import generated_member_create
 from chat import selectors, services
+from chat.conf import app_settings
 from chat.forms import (
     ERROR_CLOSED,
     ERROR_NOT_STARTED,
@@ -83,6 +84,7 @@ def _index_page(request, *, form=None, letter_form=None, status=200):
             "letter_form": letter_form or LetterFromChatForm(),
             "is_visitor": not is_member,
             "answer_hours": lookups.letter_answer_hours(request),
+            "retention_days": app_settings.RETENTION_DAYS,
         },
         status=status,
     )
@@ -239,6 +241,7 @@ def _conversation_page(
             or CrisisContactForm(initial={"contact": conversation.crisis_contact}),
             "feedback_given": request.session.get(f"chat-feedback-{conversation.pk}", False),
             "max_length": services.MAX_TEXT,
+            "retention_days": app_settings.RETENTION_DAYS,
         },
     )
 
