@@ -9,7 +9,11 @@ class ForumConfig(AppConfig):
 
     def ready(self):
         from forum import personal_data
+        from forum.views import NOTIFICATION_TEXTS
+        from ordrom import notifications
         from ordrom import personal_data as registry
+
+        notifications.register_texts(NOTIFICATION_TEXTS)
 
         registry.register(
             "forum", export=personal_data.export_forum, erase=personal_data.erase_forum, order=50

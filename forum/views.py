@@ -379,8 +379,7 @@ def post_report(request, post_id: int):
 def notification_list(request):
     items = selectors.member_notifications(member=request.user)
     for item in items:
-        text = NOTIFICATION_TEXTS.get(item.kind)
-        item.text = text % {"subject": item.subject} if text else item.subject
+        item.text = notifications.text_for(item)
         item.is_unread = item.read_at is None
     notifications.mark_read(recipient=request.user, now=_now())
     return render(

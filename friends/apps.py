@@ -19,3 +19,7 @@ class FriendsConfig(AppConfig):
             order=50,
         )
         sweeps.register("friends.expired_profiles", tasks.notify_expired_profiles)
+        from friends.services import _NOTICES
+        from ordrom import notifications
+
+        notifications.register_texts(_NOTICES)

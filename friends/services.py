@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import formats, timezone, translation
+from django.utils import formats, timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -87,7 +86,7 @@ NOTIFY_EXPIRED = "friends.expired"
 _NOTICES = {
     NOTIFY_REQUEST: _("You have a new contact request in the friend service."),
     NOTIFY_ACCEPTED: _("Your contact request was accepted. You can write to each other now."),
-    NOTIFY_MESSAGE: _("You have a new letter from %(name)s in the friend service."),
+    NOTIFY_MESSAGE: _("You have a new letter from %(subject)s in the friend service."),
     NOTIFY_APPROVED: _("Your friend service profile was approved and can now be seen."),
     NOTIFY_RETURNED: _("A moderator returned your friend service profile to you."),
     NOTIFY_EXPIRED: _(
@@ -98,10 +97,10 @@ _NOTICES = {
 
 
 def _notify(*, recipient, kind: str, url: str, now, name: str = "", reason: str = "") -> None:
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = notice_text(kind, name)
+    # The text is written in the reader's language when shown (notifications.text_for);
+    # only the partner's pseudonym, if any, is stored.
     notifications.notify(
-        recipient=recipient, kind=kind, url=url, subject=subject, reason=reason, now=now
+        recipient=recipient, kind=kind, url=url, subject=name, reason=reason, now=now
     )
 
 
@@ -833,4 +832,4 @@ def member_unsuspend(*, member, by, now: dt.datetime):
 def notice_text(kind: str, name: str = "") -> str:
     """A notification's text in the active language (for pages that render them again)."""
     text = gettext(str(_NOTICES[kind]))
-    return text % {"name": name} if "%(name)s" in text else text
+    return text % {"subject": name} if "%(subject)s" in text else text

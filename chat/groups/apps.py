@@ -23,6 +23,10 @@ class ChatGroupsConfig(AppConfig):
         )
         sweeps.register("chatgroups.generate_sessions", tasks.generate_sessions)
         sweeps.register("chatgroups.close_ended", tasks.close_ended_sessions)
+        from chat.groups.services import NOTE_KIND, NOTE_TEXT
+        from ordrom import notifications
+
+        notifications.register_texts({NOTE_KIND: NOTE_TEXT})
         group_schedule.register(
             status=selectors.next_session_status, url=reverse_lazy("chatgroups:index")
         )

@@ -11,12 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from chat.groups.models import (
@@ -39,6 +37,7 @@ MAX_NOTE_LENGTH = 1000
 MAX_TOPIC_LENGTH = 300
 NAME_MIN, NAME_MAX = 2, 20
 NOTE_KIND = "group_note"
+NOTE_TEXT = _("A message from your group's supervisor")
 
 ERROR_FULL = _("This session is full. Choose another week, or sign up for the next one.")
 ERROR_ALREADY_SIGNED_UP = _("You already have a place in this session.")
@@ -151,8 +150,16 @@ def series_create(
 
 
 SERIES_FIELDS = (
-    "title_nb", "title_en", "topic_nb", "topic_en", "weekday", "start_time", "capacity",
-    "supervisor", "starts_on", "is_active",
+    "title_nb",
+    "title_en",
+    "topic_nb",
+    "topic_en",
+    "weekday",
+    "start_time",
+    "capacity",
+    "supervisor",
+    "starts_on",
+    "is_active",
 )
 
 
@@ -192,8 +199,7 @@ def sessions_generate_for(*, series: GroupSeries, now: dt.datetime, weeks: int =
         return 0
     created = 0
     existing_weeks = {
-        _oslo_date(s).isocalendar()[:2]
-        for s in series.sessions.values_list("starts_at", flat=True)
+        _oslo_date(s).isocalendar()[:2] for s in series.sessions.values_list("starts_at", flat=True)
     }
     for day in _week_days(series, now=now, weeks=weeks):
         starts_at = oslo_start(day, series.start_time)
@@ -316,9 +322,9 @@ def room_enter(*, session_id: int, user, now: dt.datetime) -> GroupSession:
                 session.opened_at = now
                 session.save(update_fields=["state", "opened_at"])
         else:
-            Participant.objects.filter(
-                session=session, user=user, joined_at__isnull=True
-            ).update(joined_at=now)
+            Participant.objects.filter(session=session, user=user, joined_at__isnull=True).update(
+                joined_at=now
+            )
     return session
 
 
@@ -358,13 +364,15 @@ def message_post(*, session_id: int, by, text: str, now: dt.datetime) -> GroupMe
         if error is not None:
             raise PermissionDenied(error)
         if is_session_staff(session, by):
-            return _store(session, kind=GroupMessage.Kind.MESSAGE, text=text, now=now,
-                          supervisor=by)
+            return _store(
+                session, kind=GroupMessage.Kind.MESSAGE, text=text, now=now, supervisor=by
+            )
         place = session.participants.get(user=by)
         if place.muted:
             raise PermissionDenied(ERROR_MUTED)
-        return _store(session, kind=GroupMessage.Kind.MESSAGE, text=text, now=now,
-                      participant=place)
+        return _store(
+            session, kind=GroupMessage.Kind.MESSAGE, text=text, now=now, participant=place
+        )
 
 
 def topic_post(*, session_id: int, by, text: str, now: dt.datetime) -> GroupMessage:
@@ -442,9 +450,11 @@ def room_close(*, session_id: int, by, now: dt.datetime) -> GroupSession:
 def sessions_close_ended(*, now: dt.datetime) -> int:
     """Close every session whose hour is over (the supervisor may have forgotten)."""
     closed = 0
-    ids = GroupSession.objects.filter(ends_at__lte=now).exclude(
-        state=GroupSession.State.CLOSED
-    ).values_list("pk", flat=True)
+    ids = (
+        GroupSession.objects.filter(ends_at__lte=now)
+        .exclude(state=GroupSession.State.CLOSED)
+        .values_list("pk", flat=True)
+    )
     for session_id in ids:
         with transaction.atomic():
             session = GroupSession.objects.select_for_update().get(pk=session_id)
@@ -464,16 +474,16 @@ def note_send(*, participant_id: int, by, text: str, now: dt.datetime) -> Privat
         PrivateNote.Timing.BEFORE if now < place.session.starts_at else PrivateNote.Timing.AFTER
     )
     note = PrivateNote.objects.create(
-        participant=place, author=by, author_name=staff_name(by), timing=timing, text=text,
+        participant=place,
+        author=by,
+        author_name=staff_name(by),
+        timing=timing,
+        text=text,
         created_at=now,
     )
-    # The shared notifications page shows another app's notification by its subject, so
-    # it is written in the site's language, not in the language of the supervisor's screen.
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = str(_("A message from your group's supervisor"))
+    # The text is written in the member's language when shown (registered in apps.py).
     notifications.notify(
-        recipient=place.user, kind=NOTE_KIND, url=reverse("chatgroups:notes"), subject=subject,
-        now=now,
+        recipient=place.user, kind=NOTE_KIND, url=reverse("chatgroups:notes"), now=now
     )
     return note
 

@@ -6,6 +6,25 @@ import datetime as dt
 
 from ordrom.models import Notification
 
+# kind → its text, written in the reader's language when the page is shown (gettext_lazy
+# strings); "%(subject)s" stands for the notification's subject (a topic title, a name).
+_TEXTS: dict = {}
+
+
+def register_texts(texts: dict) -> None:
+    """Each app registers the texts of its kinds (in AppConfig.ready)."""
+    _TEXTS.update(texts)
+
+
+def text_for(notification: Notification) -> str:
+    """The notification as a sentence in the active language; an unknown kind shows its
+    subject as stored."""
+    text = _TEXTS.get(notification.kind)
+    if text is None:
+        return notification.subject
+    text = str(text)
+    return text % {"subject": notification.subject} if "%(subject)s" in text else text
+
 
 def notify(
     *, recipient, kind: str, url: str, now: dt.datetime, subject: str = "", reason: str = ""
