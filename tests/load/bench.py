@@ -322,6 +322,85 @@ def drive(port: int, page_list: list[dict], args) -> list[dict]:
     return json.loads(result.stdout)
 
 
+# --- Chat: round trip with 500 conversations, idle connections (issue 8) ---------------------
+
+
+def chat_bench(server: subprocess.Popen, port: int, conversations: int = 500) -> str:
+    """Chat round trip through Redis with *conversations* running chats (two sockets each, one
+    message per side every 10 s on average) on the one daphne process, then 2 000 idle chat
+    sockets and the server's memory per connection. Needs REDIS_URL (the production layer)."""
+    if not os.environ.get("REDIS_URL"):
+        return "chat: skipped (set REDIS_URL: the chat is measured through Redis)"
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+    from django.utils import timezone
+
+    from chat.models import Conversation
+
+    users = get_user_model()
+    now = timezone.now()
+    run = secrets.token_hex(3)
+    members = users.objects.bulk_create(
+        [users(username=f"Chatbenk{run}m{n}", password="!") for n in range(conversations)]
+    )
+    staff = users.objects.bulk_create(
+        [users(username=f"Chatbenk{run}s{n}", password="!") for n in range(conversations)]
+    )
+    Group.objects.get(name="supervisor").user_set.add(*staff)
+    chats = Conversation.objects.bulk_create(
+        [
+            Conversation(member=m, supervisor=s, state="active", queued_at=now, taken_at=now)
+            for m, s in zip(members, staff, strict=True)
+        ]
+    )
+    plan_chats = [
+        {"id": c.pk, "member_cookie": session_cookie(m), "staff_cookie": session_cookie(s)}
+        for c, m, s in zip(chats, members, staff, strict=True)
+    ]
+    plan = {
+        "host": "127.0.0.1",
+        "port": port,
+        "origin": f"http://127.0.0.1:{port}",
+        "conversations": plan_chats,
+        "seconds": 60,
+        "mean_interval": 10,
+        # Four idle sockets per member session (five are allowed): 2 000 in all.
+        "idle": [(f"/ws/chat/{c['id']}/", c["member_cookie"]) for c in plan_chats] * 4,
+        "idle_hold_seconds": 8,
+    }
+
+    def rss_kib() -> int:
+        for line in Path(f"/proc/{server.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+        return 0
+
+    log(f"chat: {conversations} conversations ({2 * conversations} sockets), 60 s of talk")
+    client = subprocess.Popen(  # noqa: S603 - our own client script
+        [sys.executable, str(HERE / "chat_client.py")],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    client.stdin.write(json.dumps(plan))
+    client.stdin.close()
+    before = rss_kib()  # the talk phase's sockets are closed before the idle ones open
+    idle_line = client.stderr.readline()
+    held = rss_kib()
+    result = json.loads(client.stdout.read())
+    client.wait(timeout=60)
+    idle = json.loads(idle_line or "{}").get("idle_ready", 0)
+    per_connection = (held - before) / idle if idle else float("nan")
+    return "\n".join([
+        f"chat round trip, {conversations} conversations through Redis, 1 daphne process:",
+        f"  p50 {result['p50_ms']:.1f} ms · p99 {result['p99_ms']:.1f} ms · sent "
+        f"{result['sent']} · acknowledged {result['acknowledged']} · received "
+        f"{result['received']} · not received live within 10 s {result['lost']} "
+        f"(stored; a client fills such gaps by resume) · connect errors "
+        f"{result['connect_errors']}",
+        f"  idle chat connections held: {idle} · about {per_connection:.0f} KiB each "
+        f"(daphne RSS {before // 1024} → {held // 1024} MiB)",
+    ])
+
+
 # --- The report ------------------------------------------------------------------------------
 
 
@@ -395,6 +474,8 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="keep the bench database")
     parser.add_argument("--reuse", action="store_true", help="measure a kept database again")
     parser.add_argument("--show-queries", metavar="PATH", help="print the SQL of that page")
+    parser.add_argument("--chat", action="store_true", help="also measure the chat (REDIS_URL)")
+    parser.add_argument("--chat-conversations", type=int, default=500)
     args = parser.parse_args()
 
     total = time.monotonic()
@@ -426,10 +507,15 @@ def main() -> int:
     server = start_server(env, port)
     try:
         results = drive(port, page_list, args)
+        chat = (
+            chat_bench(server, port, args.chat_conversations)
+            if args.chat
+            else "chat: not measured (--chat)"
+        )
     finally:
         stop_server(server)
 
-    table = report(page_list, results, info, host, args)
+    table = report(page_list, results, info, host, args) + "\n\n" + chat
     log("")
     log(table)
     log("")
