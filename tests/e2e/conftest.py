@@ -331,8 +331,28 @@ def browser(playwright_instance):
     browser = playwright_instance.chromium.launch(
         executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
     )
-    yield browser
+    yield _ProdLocalBrowser(browser)
     browser.close()
+
+
+class _ProdLocalBrowser:
+    """The browser, whose new contexts (a test's second person, say) get what the context
+    fixture gives under prod-local: the throw-away certificate accepted, and the members'
+    daphne pin (staff_with_totp moves staff to the other process)."""
+
+    def __init__(self, browser):
+        self._browser = browser
+
+    def __getattr__(self, name):
+        return getattr(self._browser, name)
+
+    def new_context(self, **kwargs):
+        if PROD_LOCAL:
+            kwargs.setdefault("ignore_https_errors", True)
+        context = self._browser.new_context(**kwargs)
+        if kwargs.get("base_url"):
+            pin_to_node(context, "a", kwargs["base_url"])
+        return context
 
 
 @pytest.fixture
@@ -341,9 +361,7 @@ def context(browser, base_url):
         base_url=base_url,
         locale="nb-NO",
         timezone_id="Europe/Oslo",
-        ignore_https_errors=PROD_LOCAL,  # prod-local's throw-away certificate
     )
-    pin_to_node(context, "a", base_url)
     context.set_default_timeout(15_000)
     context.set_default_navigation_timeout(30_000)
     yield context
