@@ -284,3 +284,34 @@ def test_handover_moves_the_chat_to_the_other_supervisors_console(
             await ws.disconnect()
 
     run(scenario)
+
+
+def test_referral_card_reaches_the_member_as_text(member, supervisor, session_cookie):
+    from pages.models import HelpService
+
+    service = HelpService.objects.create(
+        name="Hjelpetelefonen", slug="hjelpetelefonen", summary_nb="Døgnåpen", phone="116 123"
+    )
+    conversation = enter(member)
+    services.conversation_take_next(supervisor=supervisor, now=timezone.now())
+    member_cookie, staff_cookie = session_cookie(member), session_cookie(supervisor)
+
+    async def scenario():
+        visitor = communicator(f"/ws/chat/{conversation.pk}/", cookie=member_cookie)
+        console = communicator("/ws/chat/console/", cookie=staff_cookie)
+        await visitor.connect()
+        await console.connect()
+        await until(console, "queue")
+        await console.send_json_to(
+            {"type": "referral", "conversation": conversation.pk, "service": service.pk}
+        )
+        card = await until(visitor, "message", sender="supervisor")
+        assert "Hjelpetelefonen" in card["text"] and "116 123" in card["text"]
+        await console.send_json_to(
+            {"type": "referral", "conversation": conversation.pk, "service": 999999}
+        )
+        assert (await until(console, "error"))["code"] == "forbidden"
+        await visitor.disconnect()
+        await console.disconnect()
+
+    run(scenario)
