@@ -6,6 +6,7 @@ Views and tasks pass ``now`` in; nothing here reads the clock or the request.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,6 +17,25 @@ from django.utils.translation import gettext_lazy as _
 from letters.conf import app_settings
 from letters.models import Feedback, Letter, LetterRecord, Reply, Thread, Topic
 from ordrom import crisis
+
+
+def _changes_queue(service):
+    """The queue's counts are cached (selectors.queue_counts): forget them once the
+    change is committed."""
+
+    @functools.wraps(service)
+    def wrapper(*args, **kwargs):
+        result = service(*args, **kwargs)
+        from letters.selectors import forget_queue_counts
+
+        # Now (this request's next read) and after the commit (a read by another request
+        # between the two could have cached the old counts).
+        forget_queue_counts()
+        transaction.on_commit(forget_queue_counts)
+        return result
+
+    return wrapper
+
 
 ERROR_EMPTY = _("Write something before you send the letter.")
 ERROR_TOO_LONG = _("A letter can be at most %(max)d characters. Yours has %(length)d.")
@@ -91,6 +111,7 @@ def _add_letter(*, thread, body, is_follow_up, now, answer_hours, crisis_words) 
     return letter
 
 
+@_changes_queue
 @transaction.atomic
 def letter_create(
     *,
@@ -123,6 +144,7 @@ def letter_create(
     )
 
 
+@_changes_queue
 @transaction.atomic
 def letter_follow_up(
     *,
@@ -164,6 +186,7 @@ def _claimable(by, now) -> Q:
     return Q(claimed_by__isnull=True) | Q(claim_expires_at__lte=now) | Q(claimed_by=by)
 
 
+@_changes_queue
 def letter_claim(*, letter_id: int, by, now: dt.datetime) -> ClaimResult:
     """Claim a letter to answer it: one conditional UPDATE, so of two supervisors who click
     at once exactly one gets it, on every database. The other is told who has it."""
@@ -183,6 +206,7 @@ def letter_claim(*, letter_id: int, by, now: dt.datetime) -> ClaimResult:
     return ClaimResult(ok=False, holder_name=name)
 
 
+@_changes_queue
 @transaction.atomic
 def letter_claim_next(*, by, now: dt.datetime) -> Letter | None:
     """Take the most urgent unclaimed letter. On PostgreSQL the candidate rows are locked
@@ -204,12 +228,14 @@ def letter_claim_next(*, by, now: dt.datetime) -> Letter | None:
     return None
 
 
+@_changes_queue
 def letter_release(*, letter_id: int, by) -> None:
     Letter.objects.filter(pk=letter_id, claimed_by=by).update(
         claimed_by=None, claimed_at=None, claim_expires_at=None
     )
 
 
+@_changes_queue
 def _hold_claim(letter_id: int, by, now) -> Letter:
     """The letter, locked, if *by* holds an active claim on it (activity renews the claim)."""
     letter = Letter.objects.select_for_update().select_related("thread").get(pk=letter_id)
@@ -260,6 +286,7 @@ def _check_sendable(reply: Reply, now: dt.datetime) -> None:
         raise ValidationError(ERROR_FOLLOW_UP_DATE, code="follow_up_date")
 
 
+@_changes_queue
 @transaction.atomic
 def reply_request_review(*, letter_id: int, by, now: dt.datetime) -> Reply:
     letter = _hold_claim(letter_id, by, now)
@@ -275,6 +302,7 @@ def reply_request_review(*, letter_id: int, by, now: dt.datetime) -> Reply:
     return reply
 
 
+@_changes_queue
 @transaction.atomic
 def reply_review_return(*, letter_id: int, by, comment: str, now: dt.datetime) -> Reply:
     reply = Reply.objects.select_for_update().select_related("letter").get(letter_id=letter_id)
@@ -316,6 +344,7 @@ def _deliver(reply: Reply, *, sender, now: dt.datetime) -> Reply:
     return reply
 
 
+@_changes_queue
 @transaction.atomic
 def reply_send(*, letter_id: int, by, now: dt.datetime) -> Reply:
     """Send the answer: the writer sees it at once."""
@@ -327,6 +356,7 @@ def reply_send(*, letter_id: int, by, now: dt.datetime) -> Reply:
     return _deliver(reply, sender=by, now=now)
 
 
+@_changes_queue
 @transaction.atomic
 def reply_review_approve(*, letter_id: int, by, now: dt.datetime) -> Reply:
     """A coordinator approves an answer waiting for review, which sends it."""
@@ -373,12 +403,14 @@ def follow_up_dismiss(*, reply: Reply) -> None:
 # --- Closing and retention ---------------------------------------------------------------------
 
 
+@_changes_queue
 def thread_close(*, thread: Thread, now: dt.datetime) -> None:
     Thread.objects.filter(pk=thread.pk).exclude(state=Thread.State.CLOSED).update(
         state=Thread.State.CLOSED, closed_at=now, updated_at=now
     )
 
 
+@_changes_queue
 def threads_close_quiet(*, now: dt.datetime) -> int:
     """Close answered threads with no follow-up for a while (idempotent)."""
     return Thread.objects.filter(
@@ -386,6 +418,7 @@ def threads_close_quiet(*, now: dt.datetime) -> int:
     ).update(state=Thread.State.CLOSED, closed_at=now)
 
 
+@_changes_queue
 def threads_delete_expired(*, now: dt.datetime) -> int:
     """Delete threads closed longer than the retention period. Statistics keep their
     LetterRecord rows (no text, no writer), so the counts stay right."""

@@ -105,6 +105,22 @@ def test_header_counts_due_soon_overdue_and_unclaimed(supervisor_client, supervi
     assert (counts.due_soon, counts.overdue, counts.unclaimed, counts.open) == (1, 1, 2, 3)
 
 
+def test_header_counts_follow_each_change_at_once_though_they_are_cached(
+    supervisor_client, supervisor, travel
+):
+    travel(TUESDAY)
+    first = make_letter(received_ago=HOUR)
+    assert supervisor_client.get(QUEUE_URL).context["counts"].unclaimed == 1  # now cached
+
+    services.letter_claim(letter_id=first.pk, by=supervisor, now=TUESDAY)
+    assert supervisor_client.get(QUEUE_URL).context["counts"].unclaimed == 0
+
+    services.letter_release(letter_id=first.pk, by=supervisor)
+    make_letter(received_ago=HOUR)
+    counts = supervisor_client.get(QUEUE_URL).context["counts"]
+    assert (counts.unclaimed, counts.open) == (2, 2)
+
+
 def test_queue_paginates_by_50(supervisor_client, travel):
     travel(TUESDAY)
     for n in range(55):
