@@ -27,19 +27,22 @@ from django.views.defaults import permission_denied
 
 from friends import selectors, services
 from friends.admin_forms import AgeBandForm, ReasonForm, ResolveForm, SuspendForm
-from friends.models import Message, Profile, Report
+from friends.models import ContactRequest, Message, Profile, Report
 from ordrom import audit
 from ordrom.roles import Role, has_role
 
 PAGE_SIZE = 50
 AUDIT_MESSAGE = "friends.message"
 AUDIT_REPORT = "friends.report"
+AUDIT_REQUEST = "friends.request"
 
 MESSAGE_APPROVED = gettext_lazy("The profile was approved and is shown now.")
 MESSAGE_RETURNED = gettext_lazy("The profile was returned to the member with your reason.")
 MESSAGE_AGE_BAND = gettext_lazy("The age band was changed.")
 MESSAGE_DELIVERED = gettext_lazy("The letter was delivered.")
 MESSAGE_REJECTED = gettext_lazy("The letter was not delivered; the writer sees your reason.")
+MESSAGE_PASSED_ON = gettext_lazy("The request was passed on to the recipient.")
+MESSAGE_NOT_PASSED_ON = gettext_lazy("The request was not passed on; the writer sees your reason.")
 MESSAGE_RESOLVED = gettext_lazy("The report was closed.")
 MESSAGE_SUSPENDED = gettext_lazy("The member is suspended from the friend service.")
 MESSAGE_UNSUSPENDED = gettext_lazy("The suspension was lifted.")
@@ -139,11 +142,67 @@ def profile_review(request, profile_id: int):
 
 @moderators_only
 def held_queue(request):
+    """Held contact requests first (they are held only for crisis words, so every one is
+    urgent), then held letters, urgent first."""
     page = _page(request, selectors.held_messages())
     for message in page:
         message.hold_labels = _hold_labels(message)
+    held_requests = list(selectors.held_requests()[:PAGE_SIZE])
+    for item in held_requests:
+        item.hold_labels = _hold_labels(item)
     return TemplateResponse(
-        request, "friends/admin/held_queue.html", {"page_obj": page, "held": page}
+        request,
+        "friends/admin/held_queue.html",
+        {"page_obj": page, "held": page, "held_requests": held_requests},
+    )
+
+
+@moderators_only
+def held_request(request, request_id: int):
+    """A held contact request: pass it on to the recipient, or not (with a kind reason the
+    writer sees). Reading it is written to the audit log, like a held letter."""
+    try:
+        contact_request = ContactRequest.objects.select_related("sender", "recipient").get(
+            pk=request_id, status=ContactRequest.Status.HELD
+        )
+    except ContactRequest.DoesNotExist:
+        raise Http404 from None
+    now = timezone.now()
+    reject_form = ReasonForm()
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "pass_on":
+                services.request_pass_on(request=contact_request, by=request.user, now=now)
+                messages.success(request, MESSAGE_PASSED_ON)
+                return redirect("friends_held_queue")
+            reject_form = ReasonForm(request.POST)
+            if reject_form.is_valid():
+                services.request_not_pass_on(
+                    request=contact_request,
+                    by=request.user,
+                    reason=reject_form.cleaned_data["reason"],
+                    now=now,
+                )
+                messages.success(request, MESSAGE_NOT_PASSED_ON)
+                return redirect("friends_held_queue")
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(request, _error_text(error))
+    else:
+        audit.record(
+            actor=request.user,
+            action=audit.READ,
+            target_type=AUDIT_REQUEST,
+            target_id=contact_request.pk,
+            now=now,
+        )
+    return TemplateResponse(
+        request,
+        "friends/admin/held_request.html",
+        {
+            "contact_request": contact_request,
+            "reject_form": reject_form,
+            "hold_labels": _hold_labels(contact_request),
+        },
     )
 
 
@@ -190,7 +249,7 @@ def held_message(request, message_id: int):
     )
 
 
-def _hold_labels(message: Message) -> list[str]:
+def _hold_labels(message) -> list[str]:
     labels = dict(Message.HoldReason.choices)
     return [str(labels.get(reason, reason)) for reason in message.hold_reasons]
 

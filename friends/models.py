@@ -148,11 +148,24 @@ class Profile(models.Model):
 
 
 class ContactRequest(models.Model):
+    """A first message asking to write together.
+
+    A request whose message holds crisis words is HELD: the recipient does not see it, staff
+    see it urgent-first in the held queue and the writer is shown the crisis numbers at once.
+    A moderator passes it on (it becomes OPEN, and is not held again when accepted) or does
+    not (NOT_PASSED, with a kind reason the writer sees). Nothing the writer wrote is refused.
+    """
+
     class Status(models.TextChoices):
+        HELD = "held", _("Waiting for a moderator")
         OPEN = "open", _("Waiting for an answer")
         ACCEPTED = "accepted", _("Accepted")
         DECLINED = "declined", _("Not accepted")
         WITHDRAWN = "withdrawn", _("Withdrawn")
+        NOT_PASSED = "not_passed", _("Not passed on")
+
+    # Requests that still stand between a pair (at most one at a time).
+    PENDING_STATUSES = ("held", "open")
 
     sender = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     recipient = models.ForeignKey(
@@ -161,6 +174,9 @@ class ContactRequest(models.Model):
     message = models.TextField(_("first message"))
     message_html = models.TextField(editable=False)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    hold_reasons = models.JSONField(default=list, blank=True)
+    urgent = models.BooleanField(default=False)
+    moderator_reason = models.TextField(_("reason given to the writer"), blank=True)
     created_at = models.DateTimeField()
     answered_at = models.DateTimeField(null=True, blank=True)
 
@@ -169,11 +185,18 @@ class ContactRequest(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["sender", "recipient"],
-                condition=Q(status="open"),
+                condition=Q(status__in=["held", "open"]),
                 name="friends_one_open_request_per_pair",
             )
         ]
-        indexes = [models.Index(fields=["sender", "created_at"], name="friends_request_sent")]
+        indexes = [
+            models.Index(fields=["sender", "created_at"], name="friends_request_sent"),
+            models.Index(
+                fields=["-urgent", "created_at"],
+                condition=Q(status="held"),
+                name="friends_request_held",
+            ),
+        ]
 
     def __str__(self):
         return f"request {self.pk}: {self.sender_id} -> {self.recipient_id}"

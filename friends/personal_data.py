@@ -65,7 +65,10 @@ def export_friends(user) -> dict:
                 "received": r.created_at.isoformat(),
                 "status": r.status,
             }
-            for r in ContactRequest.objects.filter(recipient=user).select_related("sender")
+            # A request a moderator holds, or did not pass on, never reached the recipient.
+            for r in ContactRequest.objects.filter(recipient=user)
+            .exclude(status__in=[ContactRequest.Status.HELD, ContactRequest.Status.NOT_PASSED])
+            .select_related("sender")
         ],
         "conversations": conversations,
         "blocked": Block.objects.filter(blocker=user).count(),

@@ -114,6 +114,14 @@ def outgoing_requests(*, member, limit: int = 50) -> list[ContactRequest]:
     )
 
 
+def blocks_by(*, member, blocked_id: int | None = None) -> list[Block]:
+    """The blocks *member* made (newest first), or the one of *blocked_id*."""
+    blocks = Block.objects.filter(blocker=member).select_related("blocked")
+    if blocked_id is not None:
+        blocks = blocks.filter(blocked_id=blocked_id)
+    return list(blocks.order_by("-created_at", "-pk"))
+
+
 def request_for_member(*, request_id: int, member) -> ContactRequest:
     return ContactRequest.objects.select_related("sender", "recipient").get(
         Q(sender=member) | Q(recipient=member), pk=request_id
@@ -192,6 +200,15 @@ def held_messages() -> QuerySet[Message]:
     return (
         Message.objects.filter(status=Message.Status.HELD)
         .select_related("author", "conversation")
+        .order_by("-urgent", "created_at", "pk")
+    )
+
+
+def held_requests() -> QuerySet[ContactRequest]:
+    """Contact requests held for crisis words, urgent first (every one is, today)."""
+    return (
+        ContactRequest.objects.filter(status=ContactRequest.Status.HELD)
+        .select_related("sender", "recipient")
         .order_by("-urgent", "created_at", "pk")
     )
 

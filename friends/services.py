@@ -72,6 +72,11 @@ ERROR_NOT_YOURS = _("You can only answer requests sent to you.")
 ERROR_NOT_OPEN = _("This request has already been answered.")
 ERROR_NO_REASON = _("Give a reason, so the member knows what to change.")
 ERROR_REPORT_REASON = _("Choose a reason.")
+ERROR_CANNOT_PASS_ON = _(
+    "This request can no longer be passed on: the two members cannot meet any more (a block, "
+    "a changed age band or a deleted profile). Do not pass it on, and give the writer a kind "
+    "reason."
+)
 ERROR_REPORT_MESSAGES = _("You can only report messages your partner wrote in this conversation.")
 
 NOTIFY_REQUEST = "friends.request"
@@ -80,6 +85,7 @@ NOTIFY_MESSAGE = "friends.message"
 NOTIFY_APPROVED = "friends.approved"
 NOTIFY_RETURNED = "friends.returned"
 NOTIFY_EXPIRED = "friends.expired"
+NOTIFY_NOT_PASSED = "friends.not_passed"
 
 # The shared notification list shows ``subject`` as the notice; it is written in the site's
 # default language, which is what almost every member reads.
@@ -92,6 +98,10 @@ _NOTICES = {
     NOTIFY_EXPIRED: _(
         "Your friend service profile has expired and is no longer shown. Renew it with one "
         "click if you want to be found."
+    ),
+    NOTIFY_NOT_PASSED: _(
+        "A moderator read your contact request and did not pass it on. See why on your "
+        "requests page."
     ),
 }
 
@@ -345,12 +355,20 @@ def requests_sent_today(member, now: dt.datetime) -> int:
 
 
 @transaction.atomic
-def request_send(*, sender, profile: Profile, message: str, now: dt.datetime) -> ContactRequest:
+def request_send(
+    *, sender, profile: Profile, message: str, now: dt.datetime, crisis_words=None
+) -> ContactRequest:
     """Ask the member behind *profile* to write together, with a first message.
 
     The recipient's profile must be one the sender may see right now (listed, same age group,
     no block either way); the sender's own profile must be listed too, so the recipient can
     see who is asking.
+
+    Crisis words in the message hold the request for a moderator, urgent (status HELD): the
+    recipient does not see it until a moderator passes it on, and the view shows the writer
+    the crisis numbers. Such a message is never refused for contact details either (the
+    moderator sees both). Contact details alone refuse the request, with what was written
+    kept in the form.
     """
     check_not_suspended(sender, now)
     recipient = profile.member
@@ -369,17 +387,18 @@ def request_send(*, sender, profile: Profile, message: str, now: dt.datetime) ->
     message = _clean_message(message)
     if find_pair(sender, recipient) is not None:
         raise ValidationError(ERROR_ALREADY_FRIENDS, code="friends")
+    # A request the other way that a moderator still holds is not the sender's to know of.
     if ContactRequest.objects.filter(
-        Q(sender=sender, recipient=recipient) | Q(sender=recipient, recipient=sender),
-        status=ContactRequest.Status.OPEN,
+        Q(sender=sender, recipient=recipient, status__in=ContactRequest.PENDING_STATUSES)
+        | Q(sender=recipient, recipient=sender, status=ContactRequest.Status.OPEN)
     ).exists():
         raise ValidationError(ERROR_ALREADY_ASKED, code="open")
     if requests_sent_today(sender, now) >= app_settings.REQUESTS_PER_DAY:
         raise ValidationError(
             ERROR_REQUEST_LIMIT, code="limit", params={"max": app_settings.REQUESTS_PER_DAY}
         )
-    reasons, _urgent = moderation_rules.hold_reasons(text=message, crisis_words=())
-    if moderation_rules.CONTACT in reasons:
+    reasons, urgent = moderation_rules.hold_reasons(text=message, crisis_words=_words(crisis_words))
+    if not urgent and moderation_rules.CONTACT in reasons:
         raise ValidationError(ERROR_REQUEST_CONTACT, code="contact")
     try:
         with transaction.atomic():
@@ -388,11 +407,15 @@ def request_send(*, sender, profile: Profile, message: str, now: dt.datetime) ->
                 recipient=recipient,
                 message=message,
                 message_html=render_user_text(message),
+                status=ContactRequest.Status.HELD if urgent else ContactRequest.Status.OPEN,
+                hold_reasons=reasons if urgent else [],
+                urgent=urgent,
                 created_at=now,
             )
     except IntegrityError:
         raise ValidationError(ERROR_ALREADY_ASKED, code="open") from None
-    _notify(recipient=recipient, kind=NOTIFY_REQUEST, url="/friends/requests/", now=now)
+    if not urgent:
+        _notify(recipient=recipient, kind=NOTIFY_REQUEST, url="/friends/requests/", now=now)
     return request
 
 
@@ -430,6 +453,8 @@ def request_accept(
         now=now,
         crisis_words=_words(crisis_words),
         notify=False,
+        # A moderator already read and passed on this message: it is not held again.
+        moderated=bool(request.hold_reasons),
     )
     _notify(recipient=sender, kind=NOTIFY_ACCEPTED, url=f"/friends/c/{conversation.pk}/", now=now)
     return conversation
@@ -451,10 +476,12 @@ def request_decline(*, request: ContactRequest, by, now: dt.datetime) -> Contact
 
 @transaction.atomic
 def request_withdraw(*, request: ContactRequest, by, now: dt.datetime) -> ContactRequest:
+    """The sender takes a request back, open or still held (a held one leaves the staff queue:
+    the moderation log keeps nothing of its text)."""
     request = ContactRequest.objects.select_for_update().get(pk=request.pk)
     if request.sender_id != by.pk:
         raise PermissionDenied(ERROR_NOT_YOURS)
-    if request.status != ContactRequest.Status.OPEN:
+    if request.status not in ContactRequest.PENDING_STATUSES:
         raise ValidationError(ERROR_NOT_OPEN, code="answered")
     request.status = ContactRequest.Status.WITHDRAWN
     request.answered_at = now
@@ -483,9 +510,19 @@ def may_write(*, conversation: Conversation, author) -> bool:
 
 
 def _store_message(
-    *, conversation: Conversation, author, body: str, now, crisis_words, notify: bool = True
+    *,
+    conversation: Conversation,
+    author,
+    body: str,
+    now,
+    crisis_words,
+    notify: bool = True,
+    moderated: bool = False,
 ) -> Message:
-    reasons, urgent = moderation_rules.hold_reasons(text=body, crisis_words=crisis_words)
+    if moderated:
+        reasons, urgent = [], False
+    else:
+        reasons, urgent = moderation_rules.hold_reasons(text=body, crisis_words=crisis_words)
     message = Message.objects.create(
         conversation=conversation,
         author=author,
@@ -766,6 +803,66 @@ def message_reject(*, message: Message, by, reason: str, now: dt.datetime) -> Me
         now=now,
     )
     return message
+
+
+def _held_request(request: ContactRequest) -> ContactRequest:
+    request = (
+        ContactRequest.objects.select_for_update(of=("self",))
+        .select_related("sender", "recipient")
+        .get(pk=request.pk)
+    )
+    if request.status != ContactRequest.Status.HELD:
+        raise ValidationError(ERROR_NOT_OPEN, code="status")
+    return request
+
+
+@transaction.atomic
+def request_pass_on(*, request: ContactRequest, by, now: dt.datetime) -> ContactRequest:
+    """A moderator lets a held request through: the recipient sees it and is notified. It is
+    refused if the two can no longer meet (a block, a changed age band, a profile taken
+    down); the moderator then declines it."""
+    request = _held_request(request)
+    sender, recipient = request.sender, request.recipient
+    profiles = {p.member_id: p for p in Profile.objects.filter(member__in=[sender, recipient])}
+    sender_profile, recipient_profile = profiles.get(sender.pk), profiles.get(recipient.pk)
+    if (
+        sender_profile is None
+        or recipient_profile is None
+        or Profile.Status.DELETED in (sender_profile.status, recipient_profile.status)
+        or not age.may_meet(sender_profile.age_band, recipient_profile.age_band)
+        or is_blocked_between(sender.pk, recipient.pk)
+        or find_pair(sender, recipient) is not None
+    ):
+        raise ValidationError(ERROR_CANNOT_PASS_ON, code="unavailable")
+    request.status = ContactRequest.Status.OPEN
+    request.save(update_fields=["status"])
+    _notify(recipient=recipient, kind=NOTIFY_REQUEST, url="/friends/requests/", now=now)
+    _log(moderator=by, action="pass_on_request", member=sender, now=now)
+    return request
+
+
+@transaction.atomic
+def request_not_pass_on(
+    *, request: ContactRequest, by, reason: str, now: dt.datetime
+) -> ContactRequest:
+    """A moderator keeps a held request from the recipient. The writer sees the reason on
+    their requests page and gets a notification; the recipient never learns of it."""
+    if not reason.strip():
+        raise ValidationError(ERROR_NO_REASON, code="reason")
+    request = _held_request(request)
+    request.status = ContactRequest.Status.NOT_PASSED
+    request.moderator_reason = reason.strip()
+    request.answered_at = now
+    request.save(update_fields=["status", "moderator_reason", "answered_at"])
+    _notify(
+        recipient=request.sender,
+        kind=NOTIFY_NOT_PASSED,
+        url="/friends/requests/",
+        reason=request.moderator_reason,
+        now=now,
+    )
+    _log(moderator=by, action="not_pass_on_request", member=request.sender, reason=reason, now=now)
+    return request
 
 
 @transaction.atomic

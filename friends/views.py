@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import formats, timezone
@@ -20,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from friends import selectors, services
 from friends.forms import BrowseForm, MessageForm, ProfileForm, ReportForm, RequestForm
 from friends.models import ContactRequest, Conversation, Message, Profile
+from ordrom import crisis
 from ordrom.roles import member_required
 from pages import lookups
 
@@ -52,6 +54,13 @@ MESSAGE_BLOCKED = gettext_lazy(
     "they are not told."
 )
 MESSAGE_REPORTED = gettext_lazy("Thank you for telling us. A moderator will look at it.")
+MESSAGE_REQUEST_HELD_CRISIS = gettext_lazy(
+    "Your request waits for a moderator, who reads it first and then passes it on. We have "
+    "read that things may be very hard for you right now."
+)
+MESSAGE_UNBLOCKED = gettext_lazy(
+    "You unblocked %(name)s. You can see each other's profiles again, and they are not told."
+)
 
 CRISIS_SESSION_KEY = "friends:show-crisis-help"
 
@@ -255,10 +264,10 @@ def _pair_state(request, profile: Profile) -> dict:
     other = profile.member
     return {
         "conversation": services.find_pair(request.user, other),
+        # A request the other member wrote that a moderator still holds is not shown.
         "open_request": ContactRequest.objects.filter(
-            sender__in=[request.user, other],
-            recipient__in=[request.user, other],
-            status=ContactRequest.Status.OPEN,
+            Q(sender=request.user, recipient=other, status__in=ContactRequest.PENDING_STATUSES)
+            | Q(sender=other, recipient=request.user, status=ContactRequest.Status.OPEN)
         ).first(),
     }
 
@@ -269,18 +278,28 @@ def profile_detail(request, profile_id: int):
     """A member's profile, with the contact request form under it."""
     own, profile = _viewable_profile_or_404(request, profile_id)
     form = RequestForm(request.POST or None)
+    show_crisis_help = False
     if request.method == "POST" and form.is_valid():
+        words = lookups.crisis_words(request)
         try:
-            services.request_send(
+            contact_request = services.request_send(
                 sender=request.user,
                 profile=profile,
                 message=form.cleaned_data["message"],
                 now=_now(),
+                crisis_words=words,
             )
         except (ValidationError, PermissionDenied) as error:
             _refused(form, error)
+            # Refused for another reason (the day's limit, say): what they wrote stays in the
+            # form, and the crisis numbers are shown all the same.
+            show_crisis_help = crisis.signals_crisis(form.cleaned_data["message"], words)
         else:
-            messages.success(request, MESSAGE_REQUEST_SENT)
+            if contact_request.status == ContactRequest.Status.HELD:
+                messages.warning(request, MESSAGE_REQUEST_HELD_CRISIS)
+                request.session[CRISIS_SESSION_KEY] = True
+            else:
+                messages.success(request, MESSAGE_REQUEST_SENT)
             return redirect("friends:requests")
     return render(
         request,
@@ -291,6 +310,7 @@ def profile_detail(request, profile_id: int):
             "own_listed": own.is_listed(_now()),
             "form": form,
             "suspended_until": _suspended_until(request),
+            "show_crisis_help": show_crisis_help,
             **_pair_state(request, profile),
             **_nav(request),
         },
@@ -313,6 +333,36 @@ def profile_report(request, profile_id: int):
     return _report_page(request, reported=profile.member, profile=profile)
 
 
+# --- Blocks ------------------------------------------------------------------------------------
+
+
+@member_required
+@require_http_methods(["GET"])
+def block_list(request):
+    """The members this member blocked, each with a button to undo it."""
+    return render(
+        request,
+        "friends/blocked.html",
+        {
+            "blocks": selectors.blocks_by(member=request.user),
+            "own": _own_profile(request),
+            **_nav(request),
+        },
+    )
+
+
+@member_required
+@require_POST
+def block_undo(request, user_id: int):
+    block = selectors.blocks_by(member=request.user, blocked_id=user_id)
+    if not block:
+        raise Http404
+    blocked = block[0].blocked
+    services.block_remove(blocker=request.user, blocked=blocked, now=_now())
+    messages.success(request, MESSAGE_UNBLOCKED % {"name": blocked.get_username()})
+    return redirect("friends:blocked")
+
+
 # --- Requests ----------------------------------------------------------------------------------
 
 
@@ -326,6 +376,7 @@ def request_list(request):
             "incoming": list(selectors.incoming_requests(member=request.user)),
             "outgoing": selectors.outgoing_requests(member=request.user),
             "own": _own_profile(request),
+            "show_crisis_help": request.session.pop(CRISIS_SESSION_KEY, False),
             **_nav(request),
         },
     )

@@ -34,6 +34,11 @@ def friends_admin_urls():
         path("friends/profiles/<int:profile_id>/", v.profile_review, name="friends_profile_review"),
         path("friends/held/", v.held_queue, name="friends_held_queue"),
         path("friends/held/<int:message_id>/", v.held_message, name="friends_held_message"),
+        path(
+            "friends/held/requests/<int:request_id>/",
+            v.held_request,
+            name="friends_held_request",
+        ),
         path("friends/reports/", v.report_queue, name="friends_report_queue"),
         path("friends/reports/<int:report_id>/", v.report_detail, name="friends_report"),
         path(
