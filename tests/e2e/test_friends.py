@@ -1,6 +1,6 @@
 """The friend service (issue 7), as people do it in a real browser: two members sign up and
 make profiles, a moderator (2FA set up in the browser) approves both, one asks the other to
-write, the other accepts, they exchange letters, and one blocks the other.
+write, the other accepts, they exchange letters, one blocks the other and then undoes it.
 
 Each person has their own browser context (their own cookies), as three people on three
 devices would. Fields and buttons are found by their names and forms by their addresses;
@@ -171,4 +171,15 @@ def test_two_members_meet_through_moderated_profiles_write_letters_and_one_block
     expect(page.locator("main .friends-card").filter(has_text=bo)).to_have_count(0)
     # Bo's profile page by its address is gone for Anna, as if it never existed.
     assert page.request.get(bo_profile_path).status == 404
+
+    # --- Bo changes his mind and undoes the block ------------------------------------------------
+    page_b.goto("/friends/")
+    page_b.locator('main nav.friends-nav a[href="/friends/blocked/"]').click()
+    blocked = page_b.locator("main .friends-blocked li").filter(has_text=anna)
+    expect(blocked).to_have_count(1)
+    blocked.locator("button[name=unblock]").click()
+    expect(page_b).to_have_url(re.compile(r"/friends/blocked/$"))
+    expect(page_b.locator("main .friends-blocked li").filter(has_text=anna)).to_have_count(0)
+    page.goto("/friends/")
+    expect(page.locator("main .friends-card").filter(has_text=bo)).to_have_count(1)
     page_b.context.close()
