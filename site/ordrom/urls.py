@@ -19,6 +19,9 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("admin/login/", admin_login_redirect, name="wagtailadmin_login_redirect"),
     path("admin/", include(wagtailadmin_urls)),
+    # Wagtail's front-end login (for private pages) is Django's plain LoginView: a password
+    # alone would sign staff in without their second factor. Same one door.
+    path("_util/login/", admin_login_redirect, name="wagtailcore_login_redirect"),
     path("documents/", include(wagtaildocs_urls)),
     path("quick-exit/", views.quick_exit, name="quick_exit"),
     path("help/", include("pages.urls")),
