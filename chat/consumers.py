@@ -301,7 +301,7 @@ class ConsoleSocket(ChatSocket):
     taking = True
 
     async def authorize(self) -> bool:
-        return await database_sync_to_async(services.can_chat)(self.user)
+        return await database_sync_to_async(services.can_use_console)(self.user)
 
     async def on_open(self):
         await self.join(STAFF_GROUP)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
@@ -19,7 +20,7 @@ from chat.conf import app_settings
 from chat.models import ChatFeedback, Conversation, Message, SupervisorPresence
 from letters import services as letter_services
 from ordrom import audit, crisis, notifications
-from ordrom.roles import Role, has_role
+from ordrom.roles import Role, has_role, has_two_factor
 
 State = Conversation.State
 Sender = Message.Sender
@@ -202,6 +203,14 @@ def estimated_wait_minutes(*, position: int, online_supervisors: int) -> int | N
 
 def can_chat(user) -> bool:
     return has_role(user, Role.SUPERVISOR, Role.COORDINATOR)
+
+
+def can_use_console(user) -> bool:
+    """The console socket, like the staff workspace it lives in (ordrom.middleware's staff
+    area guard), is only for staff with two-factor authentication set up."""
+    if not can_chat(user):
+        return False
+    return not settings.ORDROM_STAFF_REQUIRE_2FA or has_two_factor(user)
 
 
 def presence_set(*, user, online: bool, now: dt.datetime) -> SupervisorPresence:

@@ -153,7 +153,7 @@ def test_member_cannot_open_someone_elses_conversation(member, other_member, ses
     run(scenario)
 
 
-@pytest.mark.parametrize("role", ["member", "moderator", "editor"])
+@pytest.mark.parametrize("role", ["member", "moderator", "editor", "staff_without_2fa"])
 def test_only_supervisors_and_coordinators_open_the_console(request, role, session_cookie):
     cookie = session_cookie(request.getfixturevalue(role))
 
