@@ -56,6 +56,7 @@ def export_friends(user) -> dict:
                 "sent": r.created_at.isoformat(),
                 "status": r.status,
                 "text": r.message,
+                "moderator_reason": r.moderator_reason,
             }
             for r in ContactRequest.objects.filter(sender=user).select_related("recipient")
         ],

@@ -213,6 +213,14 @@ def held_requests() -> QuerySet[ContactRequest]:
     )
 
 
+def urgent_held_counts() -> dict[str, int]:
+    """How many held requests and letters carry crisis words (two COUNT queries)."""
+    return {
+        "urgent_requests": held_requests().filter(urgent=True).count(),
+        "urgent_letters": held_messages().filter(urgent=True).count(),
+    }
+
+
 def open_reports() -> QuerySet[Report]:
     return (
         Report.objects.filter(resolved_at__isnull=True)

@@ -2,14 +2,16 @@
 suspensions and the moderation log as admin views (in ``admin_views.py``), and the interests
 list as a snippet (editors and moderators, by the permissions granted in migration 0002)."""
 
+from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+from wagtail.admin.ui.components import Component
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from friends import admin_views
+from friends import admin_views, selectors
 from friends.models import Interest
 
 
@@ -90,3 +92,26 @@ def friends_menu_item():
     return SubmenuMenuItem(
         _("Friend service"), Menu(items=items), name="friends", icon_name="group", order=230
     )
+
+
+class UrgentPanel(Component):
+    """On the moderators' dashboard: held requests and letters with crisis words, so they are
+    read first. Shown only when there are some."""
+
+    name = "friends_urgent"
+    order = 80
+
+    def __init__(self, request):
+        self.request = request
+
+    def render_html(self, parent_context=None):
+        counts = selectors.urgent_held_counts()
+        if not any(counts.values()):
+            return ""
+        return render_to_string("friends/admin/urgent_panel.html", counts, request=self.request)
+
+
+@hooks.register("construct_homepage_panels")
+def friends_urgent_panel(request, panels):
+    if admin_views.can_moderate(request.user):
+        panels.append(UrgentPanel(request))

@@ -289,3 +289,14 @@ def test_an_anonymous_visitor_is_sent_to_log_in(client, adult, other_adult):
     response = client.get(f"/admin/friends/held/requests/{held.pk}/")
     assert response.status_code == 302
     assert "login" in response.headers["Location"]
+
+
+def test_the_moderators_dashboard_shows_urgent_held_requests(
+    moderator_client, supervisor_client, adult, other_adult
+):
+    assert b'id="friends-urgent-section"' not in moderator_client.get("/admin/").content
+    send(adult, other_adult)
+    page = moderator_client.get("/admin/").content.decode()
+    assert 'id="friends-urgent-section"' in page
+    assert 'href="/admin/friends/held/"' in page
+    assert b'id="friends-urgent-section"' not in supervisor_client.get("/admin/").content
