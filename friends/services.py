@@ -906,13 +906,19 @@ def report_resolve(*, report: Report, by, resolution: str, now: dt.datetime) -> 
 
 @transaction.atomic
 def member_suspend(*, member, by, until: dt.datetime, reason: str, now: dt.datetime):
-    """No profile listing, requests or messages until *until*; their profile is hidden."""
+    """No profile listing, requests or messages until *until*; their profile is hidden and
+    the requests they sent that wait for an answer are withdrawn."""
     if not reason.strip():
         raise ValidationError(ERROR_NO_REASON, code="reason")
     standing = standing_for(member)
     standing.suspended_until = until
     standing.suspension_reason = reason.strip()[:300]
     standing.save(update_fields=["suspended_until", "suspension_reason"])
+    # Their open requests end, so nobody accepts one and starts a conversation with them
+    # while suspended (a held one stays with the moderators).
+    ContactRequest.objects.filter(sender=member, status=ContactRequest.Status.OPEN).update(
+        status=ContactRequest.Status.WITHDRAWN, answered_at=now
+    )
     _log(moderator=by, action="suspend", member=member, reason=reason, now=now)
     return standing
 

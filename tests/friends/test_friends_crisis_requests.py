@@ -4,6 +4,8 @@ when a moderator passes it on. Nothing the writer wrote is refused or lost."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from friends_support import NOW, befriend, moderator_user
 
@@ -300,3 +302,20 @@ def test_the_moderators_dashboard_shows_urgent_held_requests(
     assert 'id="friends-urgent-section"' in page
     assert 'href="/admin/friends/held/"' in page
     assert b'id="friends-urgent-section"' not in supervisor_client.get("/admin/").content
+
+
+def test_suspending_a_member_ends_their_open_requests_but_not_held_ones(
+    adult, other_adult, teen, other_teen
+):
+    open_request = send(teen, other_teen, text="Hei! Liker du fotball?")
+    held = send(adult, other_adult)
+    moderator = moderator_user()
+    for member in (teen, adult):
+        services.member_suspend(
+            member=member, by=moderator, until=NOW + dt.timedelta(days=7), reason="Brudd", now=NOW
+        )
+
+    open_request.refresh_from_db()
+    assert open_request.status == ContactRequest.Status.WITHDRAWN
+    assert list(selectors.incoming_requests(member=other_teen)) == []
+    assert list(selectors.held_requests()) == [held]
