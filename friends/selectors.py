@@ -123,8 +123,15 @@ def blocks_by(*, member, blocked_id: int | None = None) -> list[Block]:
 
 
 def request_for_member(*, request_id: int, member) -> ContactRequest:
+    """A request the member sent, or one sent to them that reached them (a request a
+    moderator holds, or did not pass on, does not exist for its recipient)."""
     return ContactRequest.objects.select_related("sender", "recipient").get(
-        Q(sender=member) | Q(recipient=member), pk=request_id
+        Q(sender=member)
+        | (
+            Q(recipient=member)
+            & ~Q(status__in=[ContactRequest.Status.HELD, ContactRequest.Status.NOT_PASSED])
+        ),
+        pk=request_id,
     )
 
 

@@ -319,3 +319,12 @@ def test_suspending_a_member_ends_their_open_requests_but_not_held_ones(
     assert open_request.status == ContactRequest.Status.WITHDRAWN
     assert list(selectors.incoming_requests(member=other_teen)) == []
     assert list(selectors.held_requests()) == [held]
+
+
+def test_a_held_request_does_not_exist_for_its_recipient_by_url(adult, other_adult, client_for):
+    held = send(adult, other_adult)
+    for action in ("accept", "decline"):
+        response = client_for(other_adult).post(f"/friends/requests/{held.pk}/", {"action": action})
+        assert response.status_code == 404
+    held.refresh_from_db()
+    assert held.status == ContactRequest.Status.HELD
