@@ -116,7 +116,11 @@ class ChatSocket(OrdromSocket):
             text=frame["text"],
             now=_now(),
             crisis_words=self.crisis_words,
+            client_id=frame.get("client_id", ""),
         )
+        # A resend of a stored message (its ack was lost) is answered with the same ack and
+        # broadcast again with the same seq (clients drop a seq they already show); nothing
+        # is stored twice.
         # Stored: acknowledge, then broadcast (the other side resumes if the layer drops it).
         await self.send_json(
             {

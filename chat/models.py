@@ -105,11 +105,19 @@ class Message(models.Model):
     text = models.TextField()
     created_at = models.DateTimeField()
     delivered_at = models.DateTimeField(null=True, blank=True)
+    # The sending client's own id for the message: a client that resends after a dropped
+    # connection (stored, but the ack never arrived) gets the stored message's ack again.
+    client_id = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         ordering = ["conversation", "seq"]
         constraints = [
-            models.UniqueConstraint(fields=["conversation", "seq"], name="chat_message_seq")
+            models.UniqueConstraint(fields=["conversation", "seq"], name="chat_message_seq"),
+            models.UniqueConstraint(
+                fields=["conversation", "sender", "client_id"],
+                condition=~Q(client_id=""),
+                name="chat_message_client_id",
+            ),
         ]
 
     def __str__(self):

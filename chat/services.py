@@ -55,6 +55,7 @@ class ChatError(ValidationError):
 class Sent:
     message: Message
     became_urgent: bool
+    repeated: bool = False
 
 
 def staff_name(user) -> str:
@@ -81,7 +82,9 @@ def _next_seq(conversation_id: int) -> int:
     return Conversation.objects.values_list("next_seq", flat=True).get(pk=conversation_id) - 1
 
 
-def _add_message(*, conversation_id: int, sender: str, text: str, now, author=None) -> Message:
+def _add_message(
+    *, conversation_id: int, sender: str, text: str, now, author=None, client_id: str = ""
+) -> Message:
     seq = _next_seq(conversation_id)
     return Message.objects.create(
         conversation_id=conversation_id,
@@ -91,6 +94,7 @@ def _add_message(*, conversation_id: int, sender: str, text: str, now, author=No
         author_name=staff_name(author) if sender == Sender.SUPERVISOR else "",
         text=text,
         created_at=now,
+        client_id=client_id,
     )
 
 
@@ -311,25 +315,44 @@ def message_send(
     text: str,
     now: dt.datetime,
     crisis_words: list[str] | None = None,
+    client_id: str = "",
 ) -> Sent:
     """Store a message with the next sequence number. Only the member of the conversation or
-    its supervisor may write, and only while it runs. Crisis words mark it urgent."""
+    its supervisor may write, and only while it runs. Crisis words mark it urgent.
+
+    Idempotent per *client_id*: a client resending a message it already sent (the ack was lost
+    with the connection) gets the stored message back (``repeated``), nothing is stored twice
+    -- even if the chat has ended in between."""
     text = _clean_text(text)
     if not text:
         raise ChatError(ERROR_EMPTY, code="empty")
+    client_id = (client_id or "")[:64]
     with transaction.atomic():
+        # The row lock serialises senders of one conversation, so two copies of one resend
+        # cannot both miss the lookup below.
         conversation = Conversation.objects.select_for_update().get(pk=conversation_id)
-        if conversation.state != State.ACTIVE:
-            raise ChatError(ERROR_NOT_RUNNING, code="not_running")
         owner = conversation.member_id if sender == Sender.MEMBER else conversation.supervisor_id
         if author is None or owner != author.pk:
             raise ChatError(ERROR_NOT_YOURS, code="forbidden")
+        if client_id:
+            stored = Message.objects.filter(
+                conversation_id=conversation.pk, sender=sender, client_id=client_id
+            ).first()
+            if stored is not None:
+                return Sent(message=stored, became_urgent=False, repeated=True)
+        if conversation.state != State.ACTIVE:
+            raise ChatError(ERROR_NOT_RUNNING, code="not_running")
         became_urgent = False
         if not conversation.urgent and _crisis(text, crisis_words):
             conversation.urgent = became_urgent = True
             conversation.save(update_fields=["urgent"])
         message = _add_message(
-            conversation_id=conversation.pk, sender=sender, text=text, now=now, author=author
+            conversation_id=conversation.pk,
+            sender=sender,
+            text=text,
+            now=now,
+            author=author,
+            client_id=client_id,
         )
     return Sent(message=message, became_urgent=became_urgent)
 

@@ -11,6 +11,7 @@ it has and gets what it missed, in order.
 from __future__ import annotations
 
 from channels.db import database_sync_to_async
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +25,12 @@ AUDIT_TARGET = "group_session"
 CLOSE_ROOM_CLOSED = 4000
 MESSAGE_CLOSED = _("The supervisor has closed the room. Thank you for taking part.")
 RESUME_LIMIT = 500
+# A resent post (same client_id: its ack was lost with the connection) is answered with the
+# stored post's ack instead of being stored twice. Remembered in the cache (Redis in
+# production, shared by the daphne processes) for longer than a session lasts. The id is
+# remembered just after the post is stored, so a process killed between the two can still
+# let one resend through twice; the one-to-one chat keeps the id in the database instead.
+CLIENT_ID_SECONDS = 4 * 60 * 60
 
 
 def _refusal(error: Exception) -> Refused:
@@ -104,11 +111,22 @@ class GroupRoomSocket(OrdromSocket):
 
     # --- Frames ---------------------------------------------------------------------------
 
+    def _client_key(self, client_id: str) -> str:
+        return f"ordrom:room-post:{self.session_id}:{self.user.pk}:{client_id}"
+
     async def handle_post(self, frame: dict) -> None:
+        client_id = frame.get("client_id") or ""
+        if client_id:
+            seq = await cache.aget(self._client_key(client_id))
+            if seq is not None:  # a resend of a stored post: the same ack, nothing stored
+                await self.send_json({"type": "ack", "seq": seq, "client_id": client_id})
+                return
         message = await self._call(
             services.message_post, session_id=self.session_id, by=self.user,
             text=frame["text"], now=timezone.now(),
         )
+        if client_id:
+            await cache.aset(self._client_key(client_id), message.seq, CLIENT_ID_SECONDS)
         data = message.as_frame() | {"from": self._author_key(message)}
         if "client_id" in frame:
             await self.send_json({"type": "ack", "seq": message.seq,

@@ -4,6 +4,11 @@
 // number it shows; on every (re)connect it asks for what came after it ("resume"), so a reload,
 // a dropped line or a restarted server loses nothing and shows nothing twice. Text from the
 // chat is always put into the page with textContent, never as HTML.
+//
+// Sending is idempotent: each message carries a client_id. Until its ack arrives it stays in
+// the log as "sending" and in sessionStorage (so a reload keeps it too); on every reconnect
+// the page sends it again with the same client_id, and the server answers a message it has
+// already stored with the same ack (same seq) instead of storing it twice.
 
 const root = document.querySelector("[data-chat]");
 
@@ -30,7 +35,18 @@ if (root) {
   let pingTimer = null;
   let typingTimer = null;
   let lastTyping = 0;
-  const pending = new Map(); // client_id → <li> not yet acknowledged
+  const pending = new Map(); // client_id → {li, body} not yet acknowledged
+  const storeKey = `ordrom.chat.pending.${id}`;
+
+  function savePending() {
+    try {
+      const items = [...pending].map(([clientId, item]) => [clientId, item.body]);
+      if (items.length) sessionStorage.setItem(storeKey, JSON.stringify(items));
+      else sessionStorage.removeItem(storeKey);
+    } catch {
+      // storage full or blocked: the messages stay in memory until acked
+    }
+  }
 
   function fill(template, values) {
     return template.replace(/%\((\w+)\)s/g, (_, key) => String(values[key] ?? ""));
@@ -109,9 +125,16 @@ if (root) {
   }
 
   function onAck(frame) {
-    const li = pending.get(frame.client_id);
-    if (!li) return;
+    const item = pending.get(frame.client_id);
+    if (!item) return;
     pending.delete(frame.client_id);
+    savePending();
+    const li = item.li;
+    const shown = log.querySelector(`[data-seq="${frame.seq}"]`);
+    if (shown && shown !== li) {
+      li.remove(); // the resume already showed it
+      return;
+    }
     li.dataset.seq = String(frame.seq);
     markState(li, text("Sent"));
     if (frame.seq === last + 1) last = frame.seq;
@@ -137,6 +160,7 @@ if (root) {
       if (endForm) endForm.hidden = true;
       for (const el of root.querySelectorAll("[data-chat-waiting-only]")) el.hidden = true;
       ended.hidden = false;
+      giveBackPending();
       if (frame.last > last) send({ type: "resume", after: last });
       finished = true;
     }
@@ -173,12 +197,29 @@ if (root) {
     }
   }
 
+  function sendMessage(clientId, body) {
+    return send({ type: "message", text: body, client_id: clientId });
+  }
+
+  // The chat ended before these reached the server: give the text back to the writer.
+  function giveBackPending() {
+    for (const [clientId, item] of pending) {
+      pending.delete(clientId);
+      if (!input.value) input.value = item.body;
+      item.li.remove();
+    }
+    savePending();
+  }
+
   function connect() {
     const scheme = location.protocol === "https:" ? "wss:" : "ws:";
     socket = new WebSocket(`${scheme}//${location.host}/ws/chat/${id}/`);
     socket.addEventListener("open", () => {
       retry = 0;
       connection.hidden = true;
+      // Unacknowledged messages first (the socket handles frames in order, so their acks
+      // arrive before the resume and nothing is shown twice), then what we missed.
+      for (const [clientId, item] of pending) sendMessage(clientId, item.body);
       send({ type: "resume", after: last });
       clearInterval(pingTimer);
       pingTimer = setInterval(() => send({ type: "ping" }), 30000);
@@ -194,12 +235,7 @@ if (root) {
     });
     socket.addEventListener("close", (event) => {
       clearInterval(pingTimer);
-      for (const [clientId, li] of pending) {
-        markState(li, text("Failed"));
-        pending.delete(clientId);
-        if (!input.value) input.value = li.querySelector(".chat-msg__text").textContent;
-        li.remove();
-      }
+      // Unacknowledged messages stay in the log as "sending"; they go again on reconnect.
       if (event.code === 4401 || event.code === 4403) return; // signed out or not allowed
       if (finished && event.code === 1000) return;
       connection.hidden = false;
@@ -214,15 +250,13 @@ if (root) {
     const body = input.value.trim();
     if (!body) return;
     const clientId = Math.random().toString(36).slice(2) + Date.now().toString(36);
-    if (!send({ type: "message", text: body, client_id: clientId })) {
-      showError(text("Failed"));
-      return;
-    }
     showError("");
     const li = messageItem("member", "", body);
     markState(li, text("Sending"));
     log.append(li);
-    pending.set(clientId, li);
+    pending.set(clientId, { li, body });
+    savePending();
+    sendMessage(clientId, body); // if the line is down, it goes on reconnect
     input.value = "";
     li.scrollIntoView({ block: "nearest" });
   });
@@ -247,6 +281,19 @@ if (root) {
       if (send({ type: "end" })) event.preventDefault();
     });
   }
+
+  // Messages a reload interrupted before their ack: show them as sending, resend on connect.
+  try {
+    for (const [clientId, body] of JSON.parse(sessionStorage.getItem(storeKey) || "[]")) {
+      const li = messageItem("member", "", String(body));
+      markState(li, text("Sending"));
+      log.append(li);
+      pending.set(String(clientId), { li, body: String(body) });
+    }
+  } catch {
+    // nothing kept
+  }
+  if (finished) giveBackPending();
 
   connect();
 }
