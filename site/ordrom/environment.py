@@ -50,7 +50,7 @@ def database_config(env: Mapping[str, str], *, sqlite_path: str) -> dict:
             },
             "TEST": {"NAME": env.get("ORDROM_TEST_SQLITE", "") or None},
         }
-    config = dj_database_url.parse(url, conn_max_age=0, conn_health_checks=True)
+    config = dj_database_url.parse(url, conn_health_checks=True)
     if config["ENGINE"] not in {
         "django.db.backends.postgresql",
         "django.db.backends.sqlite3",
@@ -60,6 +60,16 @@ def database_config(env: Mapping[str, str], *, sqlite_path: str) -> dict:
             f"not {config['ENGINE']}."
         )
     config.setdefault("OPTIONS", {})
+    # Keep connections open between requests and database_sync_to_async calls (one per
+    # thread of the pool): opening a PostgreSQL connection for every call made each socket's
+    # start-up slow under daphne. Checked before reuse (CONN_HEALTH_CHECKS).
+    default_age = "60" if config["ENGINE"] == "django.db.backends.postgresql" else "0"
+    age = (env.get("ORDROM_DB_CONN_MAX_AGE", "") or default_age).strip()
+    try:
+        config["CONN_MAX_AGE"] = int(age)
+    except ValueError:
+        raise ImproperlyConfigured("ORDROM_DB_CONN_MAX_AGE must be a number of seconds.") from None
+    config["CONN_HEALTH_CHECKS"] = True
     return config
 
 
