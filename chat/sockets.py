@@ -77,7 +77,9 @@ from typing import Any
 from asgiref.sync import async_to_sync, sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from channels.layers import get_channel_layer
-from django.core.cache import cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, caches
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
 log = logging.getLogger(__name__)
@@ -217,6 +219,30 @@ def on_user_deleted(sender, instance=None, **kwargs) -> None:
 # --- Socket slots ------------------------------------------------------------------------------
 
 
+_shared_cache = None
+
+
+def socket_cache():
+    """One cache object (one Redis connection pool) for all the process's sockets.
+
+    Django keeps a cache object per async context, and a WebSocket consumer never sees the
+    ``request_finished`` that closes it: ``django.core.cache.cache`` used from sockets opened a
+    Redis connection pool per socket and never closed it (hundreds of Redis connections at
+    500 conversations, each socket's first cache call paying a new TCP connection). redis-py's
+    pool is thread-safe, so the sockets share this one."""
+    global _shared_cache
+    if _shared_cache is None:
+        _shared_cache = caches.create_connection(DEFAULT_CACHE_ALIAS)
+    return _shared_cache
+
+
+@receiver(setting_changed)
+def _forget_shared_cache(*, setting, **kwargs):
+    global _shared_cache
+    if setting == "CACHES":
+        _shared_cache = None
+
+
 def _slot_key(session_key: str, slot: int) -> str:
     return f"chat:socket:{session_tag(session_key)}:{slot}"
 
@@ -227,21 +253,21 @@ def _slot_key(session_key: str, slot: int) -> str:
 
 def slot_acquire(*, session_key: str, channel_name: str) -> int | None:
     for slot in range(MAX_SOCKETS_PER_SESSION):
-        if cache.add(_slot_key(session_key, slot), channel_name, SLOT_TTL_SECONDS):
+        if socket_cache().add(_slot_key(session_key, slot), channel_name, SLOT_TTL_SECONDS):
             return slot
     return None
 
 
 def slot_refresh(*, session_key: str, slot: int, channel_name: str) -> None:
     key = _slot_key(session_key, slot)
-    if cache.get(key) in (None, channel_name):
-        cache.set(key, channel_name, SLOT_TTL_SECONDS)
+    if socket_cache().get(key) in (None, channel_name):
+        socket_cache().set(key, channel_name, SLOT_TTL_SECONDS)
 
 
 def slot_release(*, session_key: str, slot: int, channel_name: str) -> None:
     key = _slot_key(session_key, slot)
-    if cache.get(key) == channel_name:
-        cache.delete(key)
+    if socket_cache().get(key) == channel_name:
+        socket_cache().delete(key)
 
 
 # --- The base consumer ------------------------------------------------------------------------

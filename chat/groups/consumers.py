@@ -11,14 +11,22 @@ it has and gets what it missed, in order.
 from __future__ import annotations
 
 from channels.db import database_sync_to_async
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chat.groups import broadcast, services
 from chat.groups.models import GroupSession, Participant
-from chat.sockets import CLOSE_FORBIDDEN, Bool, Int, OrdromSocket, Refused, Str, Text
+from chat.sockets import (
+    CLOSE_FORBIDDEN,
+    Bool,
+    Int,
+    OrdromSocket,
+    Refused,
+    Str,
+    Text,
+    socket_cache,
+)
 from ordrom import audit
 
 AUDIT_TARGET = "group_session"
@@ -117,7 +125,7 @@ class GroupRoomSocket(OrdromSocket):
     async def handle_post(self, frame: dict) -> None:
         client_id = frame.get("client_id") or ""
         if client_id:
-            seq = await cache.aget(self._client_key(client_id))
+            seq = await socket_cache().aget(self._client_key(client_id))
             if seq is not None:  # a resend of a stored post: the same ack, nothing stored
                 await self.send_json({"type": "ack", "seq": seq, "client_id": client_id})
                 return
@@ -126,7 +134,7 @@ class GroupRoomSocket(OrdromSocket):
             text=frame["text"], now=timezone.now(),
         )
         if client_id:
-            await cache.aset(self._client_key(client_id), message.seq, CLIENT_ID_SECONDS)
+            await socket_cache().aset(self._client_key(client_id), message.seq, CLIENT_ID_SECONDS)
         data = message.as_frame() | {"from": self._author_key(message)}
         if "client_id" in frame:
             await self.send_json({"type": "ack", "seq": message.seq,

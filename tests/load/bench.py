@@ -347,6 +347,16 @@ def chat_bench(server: subprocess.Popen, port: int, conversations: int = 500) ->
         [users(username=f"Chatbenk{run}s{n}", password="!") for n in range(conversations)]
     )
     Group.objects.get(name="supervisor").user_set.add(*staff)
+    # The console socket, like the staff workspace, is only for staff with two-factor
+    # authentication: give each a TOTP authenticator row (never used to log in here).
+    from allauth.mfa.models import Authenticator
+
+    Authenticator.objects.bulk_create(
+        [
+            Authenticator(user=s, type=Authenticator.Type.TOTP, data={"secret": "unused"})
+            for s in staff
+        ]
+    )
     chats = Conversation.objects.bulk_create(
         [
             Conversation(member=m, supervisor=s, state="active", queued_at=now, taken_at=now)
@@ -382,7 +392,9 @@ def chat_bench(server: subprocess.Popen, port: int, conversations: int = 500) ->
     )
     client.stdin.write(json.dumps(plan))
     client.stdin.close()
-    before = rss_kib()  # the talk phase's sockets are closed before the idle ones open
+    start_rss = rss_kib()
+    client.stderr.readline()  # talk_done: the talk phase's sockets are closed
+    before = rss_kib()  # so the idle sockets' memory is what they add, not the talk's
     idle_line = client.stderr.readline()
     held = rss_kib()
     result = json.loads(client.stdout.read())
@@ -396,8 +408,9 @@ def chat_bench(server: subprocess.Popen, port: int, conversations: int = 500) ->
         f"{result['received']} · not received live within 10 s {result['lost']} "
         f"(stored; a client fills such gaps by resume) · connect errors "
         f"{result['connect_errors']}",
-        f"  idle chat connections held: {idle} · about {per_connection:.0f} KiB each "
-        f"(daphne RSS {before // 1024} → {held // 1024} MiB)",
+        f"  idle chat connections held: {idle} of {len(plan['idle'])} · about "
+        f"{per_connection:.0f} KiB each (daphne RSS {start_rss // 1024} MiB at the start, "
+        f"{before // 1024} MiB after the talk, {held // 1024} MiB with the idle sockets)",
     ])
 
 

@@ -59,15 +59,19 @@ class Socket:
                 payload = await reader.readexactly(length)
                 if first & 0x0F == 1:
                     self.on_frame(json.loads(payload))
+                elif first & 0x0F == 9:  # daphne pings every 20 s and closes unanswered sockets
+                    self._write(0x8A, payload)
                 elif first & 0x0F == 8:
                     return
         except (asyncio.IncompleteReadError, ConnectionError):
             return
 
     def send(self, frame: dict):
-        payload = json.dumps(frame).encode()
+        self._write(0x81, json.dumps(frame).encode())
+
+    def _write(self, first: int, payload: bytes):
         mask = os.urandom(4)
-        head = bytes([0x81])
+        head = bytes([first])
         if len(payload) < 126:
             head += bytes([0x80 | len(payload)])
         else:
@@ -158,6 +162,10 @@ async def main(plan: dict) -> dict:
     for _cid, m, st in pairs:
         m.close()
         st.close()
+    await asyncio.sleep(5)  # the server lets go of the talk phase's sockets
+    # bench.py reads the server's memory now, before the idle sockets open.
+    print(json.dumps({"talk_done": True}), file=sys.stderr, flush=True)
+    await asyncio.sleep(1)
 
     idle = [
         Socket(host, port, origin, path, cookie, lambda f: None) for path, cookie in plan["idle"]
@@ -182,5 +190,15 @@ async def main(plan: dict) -> dict:
     }
 
 
+def raise_file_limit() -> None:
+    """Thousands of sockets need as many file descriptors: lift the soft limit to the hard."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != resource.RLIM_INFINITY and (hard == resource.RLIM_INFINITY or soft < hard):
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+
+
 if __name__ == "__main__":
+    raise_file_limit()
     print(json.dumps(asyncio.run(main(json.loads(sys.stdin.read())))))
