@@ -93,7 +93,7 @@ def transcript(request, conversation_id: int):
         "chat/admin/transcript.html",
         {
             "conversation": conversation,
-            "messages": selectors.transcript(conversation_id=conversation.pk),
+            "transcript": selectors.transcript(conversation_id=conversation.pk),
             "supervisor": services.staff_name(conversation.supervisor),
         },
     )
