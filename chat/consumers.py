@@ -31,7 +31,7 @@ import asyncio
 import contextlib
 import datetime as dt
 
-from channels.db import database_sync_to_async
+from channels.db import DatabaseSyncToAsync, database_sync_to_async
 from django.utils import timezone
 
 from chat import selectors, services
@@ -51,7 +51,18 @@ def _now() -> dt.datetime:
     return timezone.now()
 
 
-@database_sync_to_async
+def _in_pool(function):
+    """Run database work in the thread pool instead of Channels' one database thread.
+
+    ``database_sync_to_async`` is thread-sensitive: under daphne every socket's queries
+    queue on one thread, one at a time, and at 500 conversations (about 100 messages a
+    second) messages waited seconds for their turn. In the pool each thread keeps its own
+    connection (CONN_MAX_AGE) and one socket's query overlaps another's. Each call is
+    self-contained (its own transaction), so nothing needs the shared thread."""
+    return DatabaseSyncToAsync(function, thread_sensitive=False)
+
+
+@_in_pool
 def _call(function, **kwargs):
     try:
         return function(**kwargs)
@@ -336,7 +347,7 @@ class ConsoleSocket(ChatSocket):
 
     async def _mine(self, conversation_id: int) -> None:
         """Only the supervisor holding a conversation may act on it."""
-        holds = await database_sync_to_async(selectors.supervisor_holds)(
+        holds = await _in_pool(selectors.supervisor_holds)(
             supervisor=self.user, conversation_id=conversation_id
         )
         if not holds:
