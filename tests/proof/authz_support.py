@@ -109,8 +109,16 @@ def build_world() -> World:
 
     # Forum: a published topic of the victim's, and a held post in a pre-moderated category.
     Standing.objects.update_or_create(member=victim, defaults={"approved_posts": 3})
-    public = Category.objects.get(slug="hverdagen")
-    held_in = Category.objects.get(slug="selvskading")
+    # The default categories come from a data migration, which a transactional test's
+    # flush removes: make them again if they are gone.
+    public, _ = Category.objects.get_or_create(
+        slug="hverdagen",
+        defaults={"name_nb": "Hverdagen", "moderation": Category.Moderation.POST},
+    )
+    held_in, _ = Category.objects.get_or_create(
+        slug="selvskading",
+        defaults={"name_nb": "Selvskading", "moderation": Category.Moderation.PRE},
+    )
     first = forum_services.topic_create(
         author=victim, category=public, title="Om hverdagen", body="En helt vanlig dag.", now=now
     )
