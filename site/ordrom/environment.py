@@ -34,6 +34,16 @@ def is_production(env: Mapping[str, str]) -> bool:
     return env.get("DJANGO_ENV", "development").strip().lower() == "production"
 
 
+# Several daphne/worker processes and the sockets' database threads may share a SQLite file;
+# WAL (readers never block the writer), IMMEDIATE transactions and a busy timeout keep them
+# from failing with "database is locked". A sqlite:// DATABASE_URL gets them too.
+SQLITE_OPTIONS = {
+    "timeout": 20,
+    "transaction_mode": "IMMEDIATE",
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+}
+
+
 def database_config(env: Mapping[str, str], *, sqlite_path: str) -> dict:
     """PostgreSQL (psycopg 3) from DATABASE_URL, else a local SQLite file."""
     url = env.get("DATABASE_URL", "").strip()
@@ -41,13 +51,7 @@ def database_config(env: Mapping[str, str], *, sqlite_path: str) -> dict:
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": sqlite_path,
-            # Several daphne/worker processes may share the file during development;
-            # WAL and a busy timeout keep them from failing with "database is locked".
-            "OPTIONS": {
-                "timeout": 20,
-                "transaction_mode": "IMMEDIATE",
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-            },
+            "OPTIONS": dict(SQLITE_OPTIONS),
             "TEST": {"NAME": env.get("ORDROM_TEST_SQLITE", "") or None},
         }
     config = dj_database_url.parse(url, conn_health_checks=True)
@@ -59,7 +63,10 @@ def database_config(env: Mapping[str, str], *, sqlite_path: str) -> dict:
             f"DATABASE_URL must point at PostgreSQL (or SQLite for development), "
             f"not {config['ENGINE']}."
         )
-    config.setdefault("OPTIONS", {})
+    options = config.setdefault("OPTIONS", {})
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        for key, value in SQLITE_OPTIONS.items():
+            options.setdefault(key, value)
     # Keep connections open between requests and database_sync_to_async calls (one per
     # thread of the pool): opening a PostgreSQL connection for every call made each socket's
     # start-up slow under daphne. Checked before reuse (CONN_HEALTH_CHECKS).

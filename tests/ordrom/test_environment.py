@@ -39,6 +39,17 @@ def production_env(**overrides):
     return {name: value for name, value in env.items() if value is not None}
 
 
+def test_a_sqlite_database_url_gets_wal_and_immediate_transactions_too():
+    # The browser tests point DATABASE_URL at a SQLite file shared by daphne, its socket
+    # threads and manage.py: without WAL a reader blocks a visitor's letter ("locked").
+    config = E.database_config(
+        {"DATABASE_URL": "sqlite:////tmp/e2e.sqlite3?timeout=20"}, sqlite_path="unused"
+    )
+
+    assert "journal_mode=WAL" in config["OPTIONS"]["init_command"]
+    assert config["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+
+
 def test_without_database_url_the_database_is_a_local_sqlite_file():
     config = E.database_config({}, sqlite_path="/srv/ordrom/ordrom.sqlite3")
 
