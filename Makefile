@@ -8,6 +8,9 @@ PYTEST_ARGS ?=
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 STAMP := $(VENV)/.installed
+# Test-only assets from the npm registry (axe-core, the big list of naughty strings) for the
+# browser suites; pinned in package-lock.json, never served by the site.
+NODE_STAMP := node_modules/.installed
 APPS := $(wildcard */apps.py site/*/apps.py)
 
 .PHONY: install run test e2e bench lint translations clean prod-local
@@ -20,6 +23,10 @@ $(STAMP): requirements.lock pyproject.toml $(APPS)
 	touch $(STAMP)
 
 install: $(STAMP) translations
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	touch $(NODE_STAMP)
 
 translations: $(STAMP)
 	$(BIN)/python manage.py compiletranslations
@@ -38,7 +45,7 @@ test: install
 	$(BIN)/python -m pytest -m "not e2e" $(PYTEST_ARGS)
 
 ## Real-browser tests: Playwright driving Debian's Chromium (/usr/bin/chromium).
-e2e: install
+e2e: install $(NODE_STAMP)
 	$(BIN)/python -m pytest -m e2e tests/e2e $(PYTEST_ARGS)
 
 ## The production shape on this machine: nginx (TLS) → two daphne processes, PostgreSQL,

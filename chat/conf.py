@@ -11,6 +11,8 @@ Settings (or the environment through settings.py) may override them:
 ``CHAT_PREFERENCE_SECONDS`` how long a request for "the same supervisor as last time" waits
                            for that supervisor (while online) before anyone may take it.
 ``CHAT_RETENTION_DAYS``    ended conversations are deleted after this many days.
+``CHAT_DB_THREADS``        threads (each with its own database connection) per process for
+                           the sockets' message work (16).
 """
 
 from __future__ import annotations
@@ -45,6 +47,10 @@ class _Settings:
     @property
     def RETENTION_DAYS(self) -> int:  # noqa: N802
         return int(self._get("CHAT_RETENTION_DAYS", 30))
+
+    @property
+    def DB_THREADS(self) -> int:  # noqa: N802
+        return max(1, int(self._get("CHAT_DB_THREADS", 16)))
 
 
 app_settings = _Settings()

@@ -30,11 +30,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import time
+from concurrent.futures import ThreadPoolExecutor
 
+from asgiref.sync import SyncToAsync
 from channels.db import DatabaseSyncToAsync, database_sync_to_async
+from django.db import close_old_connections, connections
 from django.utils import timezone
 
 from chat import selectors, services
+from chat.conf import app_settings
 from chat.models import Conversation, Message
 from chat.sockets import Bool, Int, OrdromSocket, Refused, Str, Text
 
@@ -51,15 +56,82 @@ def _now() -> dt.datetime:
     return timezone.now()
 
 
+# A pool thread's connection that finished a call without an error within this many seconds
+# is not health-checked again before the next call (see _PoolDatabaseSyncToAsync).
+TRUST_CONNECTION_SECONDS = 2.0
+
+
+class _PoolDatabaseSyncToAsync(DatabaseSyncToAsync):
+    """Channels' database_sync_to_async, without a ``SELECT 1`` before every call.
+
+    With CONN_HEALTH_CHECKS Django checks a persistent connection with a round trip at the
+    start of each "request", and for Channels every database_sync_to_async call is one: at
+    100 messages a second that was a ``SELECT 1`` for each message. Here a connection that
+    came back healthy from a call less than TRUST_CONNECTION_SECONDS ago counts as checked;
+    one idle for longer is checked as before, and one that raised a database error is still
+    tested and replaced by close_old_connections (Channels' clean-up, before and after)."""
+
+    def thread_handler(self, loop, *args, **kwargs):
+        close_old_connections()
+        now = time.monotonic()
+        for conn in connections.all(initialized_only=True):
+            if conn.connection is not None and getattr(conn, "_ordrom_healthy_until", 0) > now:
+                conn.health_check_done = True
+        try:
+            return SyncToAsync.thread_handler(self, loop, *args, **kwargs)
+        finally:
+            close_old_connections()
+            until = time.monotonic() + TRUST_CONNECTION_SECONDS
+            for conn in connections.all(initialized_only=True):
+                conn._ordrom_healthy_until = until if conn.connection is not None else 0
+
+
+_pool: ThreadPoolExecutor | None = None
+
+
+def _chat_pool() -> ThreadPoolExecutor:
+    """The chat's own threads for database work (CHAT_DB_THREADS, made on first use).
+
+    Python's default pool has cpu + 4 threads (6 here), and a message's database call is
+    mostly waiting for PostgreSQL's commit: on a busy server six threads capped the process
+    at a little over 100 messages a second, the benchmark's load, and messages queued for a
+    thread. Each thread keeps its own connection (CONN_MAX_AGE)."""
+    global _pool
+    if _pool is None:
+        _pool = ThreadPoolExecutor(
+            max_workers=app_settings.DB_THREADS, thread_name_prefix="chat-db"
+        )
+    return _pool
+
+
+def close_chat_pool() -> None:
+    """Let the chat's database threads finish and drop their connections (tests: before the
+    test database is dropped). The pool is made again on the next call."""
+    global _pool
+    pool, _pool = _pool, None
+    if pool is not None:
+        for _ in range(app_settings.DB_THREADS):
+            pool.submit(connections.close_all)
+        pool.shutdown(wait=True)
+
+
 def _in_pool(function):
-    """Run database work in the thread pool instead of Channels' one database thread.
+    """Run database work in the chat's thread pool instead of Channels' one database thread.
 
     ``database_sync_to_async`` is thread-sensitive: under daphne every socket's queries
     queue on one thread, one at a time, and at 500 conversations (about 100 messages a
     second) messages waited seconds for their turn. In the pool each thread keeps its own
     connection (CONN_MAX_AGE) and one socket's query overlaps another's. Each call is
     self-contained (its own transaction), so nothing needs the shared thread."""
-    return DatabaseSyncToAsync(function, thread_sensitive=False)
+    return _PoolDatabaseSyncToAsync(function, thread_sensitive=False, executor=_LazyPool())
+
+
+class _LazyPool:
+    """The chat's pool as asgiref sees it: looked up at each call, so close_chat_pool() can
+    replace it."""
+
+    def submit(self, *args, **kwargs):
+        return _chat_pool().submit(*args, **kwargs)
 
 
 @_in_pool
@@ -196,14 +268,14 @@ class MemberSocket(ChatSocket):
 
     async def authorize(self) -> bool:
         self.conversation_id = int(self.scope["url_route"]["kwargs"]["conversation_id"])
-        return await database_sync_to_async(selectors.member_owns)(
+        return await _in_pool(selectors.member_owns)(
             member=self.user, conversation_id=self.conversation_id
         )
 
     async def on_open(self):
         await self.join(conversation_group(self.conversation_id))
-        # One trip to the database thread for everything the socket needs to start.
-        self.crisis_words, state = await database_sync_to_async(selectors.member_socket_open)(
+        # One trip to the chat's database threads for everything the socket needs to start.
+        self.crisis_words, state = await _in_pool(selectors.member_socket_open)(
             conversation_id=self.conversation_id, now=_now()
         )
         await self.send_state(state)
@@ -222,7 +294,7 @@ class MemberSocket(ChatSocket):
 
     async def send_state(self, state: dict | None = None):
         if state is None:
-            state = await database_sync_to_async(selectors.member_state)(
+            state = await _in_pool(selectors.member_state)(
                 conversation_id=self.conversation_id, now=_now()
             )
         self.state = state["state"]
@@ -316,14 +388,12 @@ class ConsoleSocket(ChatSocket):
     taking = True
 
     async def authorize(self) -> bool:
-        return await database_sync_to_async(services.can_use_console)(self.user)
+        return await _in_pool(services.can_use_console)(self.user)
 
     async def on_open(self):
         await self.join(STAFF_GROUP)
-        # One trip to the database thread for everything the console needs to start.
-        opened = await database_sync_to_async(selectors.console_socket_open)(
-            supervisor=self.user, now=_now()
-        )
+        # One trip to the chat's database threads for everything the console needs to start.
+        opened = await _in_pool(selectors.console_socket_open)(supervisor=self.user, now=_now())
         self.crisis_words = opened["crisis_words"]
         await self.send_json({"type": "hello", "me": self.user.pk, "capacity": opened["capacity"]})
         for summary in opened["conversations"]:
@@ -382,8 +452,15 @@ class ConsoleSocket(ChatSocket):
         await self.group_send(WAITING_GROUP, "chat.queue")
 
     async def handle_message(self, frame):
-        await self._mine(frame["conversation"])
-        await self.store_and_broadcast(frame["conversation"], frame)
+        # message_send checks that this supervisor holds the conversation (in the same
+        # statement that stores the message), so no separate _mine() trip here. A refusal
+        # reads as _mine()'s did: the same for someone else's chat and for a made-up id.
+        try:
+            await self.store_and_broadcast(frame["conversation"], frame)
+        except Refused as refused:
+            if refused.code == "forbidden":
+                raise Refused() from None
+            raise
 
     async def handle_typing(self, frame):
         await self._mine(frame["conversation"])

@@ -17,6 +17,10 @@ ERROR_RATE_LIMITED = _(
 )
 ERROR_NOT_STARTED = _("Sorry, we could not start the chat just now. Please try again.")
 ERROR_CLOSED = _("The chat has just closed. You can turn what you wrote into a letter instead.")
+ERROR_UNAVAILABLE = _(
+    "The live chat is temporarily unavailable because of a technical problem. You can send "
+    "what you wrote as a letter instead, or call one of the numbers at the top of the page."
+)
 ERROR_NO_FEEDBACK = _("Choose an answer to at least one of the questions, or skip them.")
 ERROR_LETTER_EMPTY = _("Write something first: that is what we send as your letter.")
 

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from chat.conf import app_settings
@@ -77,9 +77,18 @@ def _crisis(text: str, words) -> bool:
 
 
 def _next_seq(conversation_id: int) -> int:
-    """Reserve the next sequence number (the row lock orders concurrent senders)."""
-    Conversation.objects.filter(pk=conversation_id).update(next_seq=F("next_seq") + 1)
-    return Conversation.objects.values_list("next_seq", flat=True).get(pk=conversation_id) - 1
+    """Reserve the next sequence number (the row lock orders concurrent senders): one
+    ``UPDATE … RETURNING`` (PostgreSQL, SQLite ≥ 3.35) instead of an update and a re-read."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {Conversation._meta.db_table} SET next_seq = next_seq + 1 "  # noqa: S608
+            "WHERE id = %s RETURNING next_seq - 1",
+            [conversation_id],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        raise Conversation.DoesNotExist
+    return row[0]
 
 
 def _add_message(
@@ -322,11 +331,127 @@ def message_send(
 
     Idempotent per *client_id*: a client resending a message it already sent (the ack was lost
     with the connection) gets the stored message back (``repeated``), nothing is stored twice
-    -- even if the chat has ended in between."""
+    -- even if the chat has ended in between.
+
+    The common case (a running conversation of the sender's, no crisis word) is one
+    statement: the conditional ``UPDATE … RETURNING`` of the conversation's ``next_seq`` is
+    the ownership and state check, reserves the number and locks the row, and the insert
+    happens in the same statement (PostgreSQL) or transaction (SQLite). Anything else (a
+    refusal, a resend, a crisis word) takes the careful path below it."""
     text = _clean_text(text)
     if not text:
         raise ChatError(ERROR_EMPTY, code="empty")
     client_id = (client_id or "")[:64]
+    fast = author is not None and sender in (Sender.MEMBER, Sender.SUPERVISOR)
+    if fast and not _crisis(text, crisis_words):
+        message = _message_insert_fast(
+            conversation_id=conversation_id,
+            sender=str(sender),
+            author=author,
+            text=text,
+            now=now,
+            client_id=client_id,
+        )
+        if message is not None:
+            return Sent(message=message, became_urgent=False)
+    return _message_send_checked(
+        conversation_id=conversation_id,
+        sender=sender,
+        author=author,
+        text=text,
+        now=now,
+        crisis_words=crisis_words,
+        client_id=client_id,
+    )
+
+
+class _Repeated(Exception):
+    """A resend met the stored copy: undo the reserved sequence number."""
+
+
+def _message_insert_fast(
+    *, conversation_id: int, sender: str, author, text: str, now, client_id: str
+) -> Message | None:
+    """Reserve the next number and store the message if the conversation is running and the
+    author holds the sender's side of it; None when it is not (or the client_id is already
+    stored), for the careful path to explain or to answer the resend."""
+    owner_column = "member_id" if sender == Sender.MEMBER else "supervisor_id"
+    conversations = Conversation._meta.db_table
+    messages = Message._meta.db_table
+    author_name = staff_name(author) if sender == Sender.SUPERVISOR else ""
+    reserve = (
+        f"UPDATE {conversations} SET next_seq = next_seq + 1 "  # noqa: S608 - names, not input
+        f"WHERE id = %s AND state = %s AND {owner_column} = %s RETURNING next_seq - 1 AS seq"
+    )
+    reserve_params = [conversation_id, str(State.ACTIVE), author.pk]
+    columns = "conversation_id, seq, sender, author_id, author_name, text, created_at, client_id"
+    try:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                if connection.vendor == "postgresql":
+                    # One round trip: reserve, check and insert. A client_id already stored
+                    # makes the insert a no-op (the unique constraint), which is a resend.
+                    cursor.execute(
+                        f"WITH reserved AS ({reserve}) "  # noqa: S608 - names, not input
+                        f"INSERT INTO {messages} ({columns}, delivered_at) "
+                        f"SELECT %s, reserved.seq, %s, %s, %s, %s, %s, %s, NULL FROM reserved "
+                        "ON CONFLICT DO NOTHING RETURNING id, seq",
+                        [
+                            *reserve_params,
+                            conversation_id,
+                            sender,
+                            author.pk,
+                            author_name,
+                            text,
+                            now,
+                            client_id,
+                        ],
+                    )
+                    row = cursor.fetchone()
+                    if row is None:
+                        # Not running or not theirs (nothing reserved), or a resend (the
+                        # reservation is rolled back with the transaction).
+                        raise _Repeated
+                    pk, seq = row[0], row[1]
+                else:
+                    cursor.execute(reserve, reserve_params)
+                    row = cursor.fetchone()
+                    if row is None:
+                        return None
+                    pk, seq = None, row[0]
+            message = Message(
+                pk=pk,
+                conversation_id=conversation_id,
+                seq=seq,
+                sender=sender,
+                author=author,
+                author_name=author_name,
+                text=text,
+                created_at=now,
+                client_id=client_id,
+            )
+            if pk is None:
+                message.save(force_insert=True)  # IntegrityError: the client_id is stored
+            else:
+                message._state.adding = False
+                message._state.db = connection.alias
+    except (_Repeated, IntegrityError):  # a resend: rolled back, answered by the careful path
+        return None
+    return message
+
+
+def _message_send_checked(
+    *,
+    conversation_id: int,
+    sender: str,
+    author,
+    text: str,
+    now: dt.datetime,
+    crisis_words: list[str] | None,
+    client_id: str,
+) -> Sent:
+    """The careful path: lock the conversation, say why a message is refused, answer a
+    resend with its stored copy, mark a crisis urgent."""
     with transaction.atomic():
         # The row lock serialises senders of one conversation, so two copies of one resend
         # cannot both miss the lookup below.

@@ -12,14 +12,16 @@ What the base guarantees
 * **At most ``MAX_SOCKETS_PER_SESSION`` (5) sockets per session.** Counted in the cache (Redis in
   production, shared by all daphne processes), not in the channel layer: each socket holds
   one of five slot keys taken with the atomic ``cache.add``; the key lives
-  ``SLOT_TTL_SECONDS`` and is refreshed by every frame (clients send ``{"type": "ping"}``
-  every 30 s), so a socket lost when a process is killed frees its slot by itself. The sixth
+  ``SLOT_TTL_SECONDS`` and is refreshed by the socket's frames, at most every
+  ``SLOT_REFRESH_SECONDS`` (clients send ``{"type": "ping"}`` every 30 s), so a socket lost
+  when a process is killed frees its slot by itself. The sixth
   socket is accepted, gets ``{"type": "error", "code": "too_many_sockets"}`` and is closed
   with code 4429.
 * **Frames.** Binary frames and text frames over ``MAX_FRAME_BYTES`` (64 KB) get an error
   frame and the socket is closed (code 1009). Every other bad frame gets an error frame
   ``{"type": "error", "code": ..., "message": ...}`` and the socket stays open: ``bad_json``,
-  ``bad_frame`` (not an object, unknown or missing field, wrong type), ``unknown_type``,
+  ``bad_frame`` (not an object, unknown or missing field, wrong type), ``bad_text`` (text
+  with a lone surrogate, which no database can store), ``unknown_type``,
   ``too_long`` (a text field over its ``max_length``; chat text is capped at
   ``MAX_TEXT_LENGTH``, 4 000 characters), ``rate_limited`` (more than
   ``MAX_MESSAGES_PER_MINUTE``, 30, frames of a counted type in a minute on this connection;
@@ -86,6 +88,9 @@ log = logging.getLogger(__name__)
 
 MAX_SOCKETS_PER_SESSION = 5
 SLOT_TTL_SECONDS = 120
+# A slot key is refreshed by a frame only when this long has passed since its last refresh:
+# two Redis round trips per chat message were wasted on a key that lives 120 s.
+SLOT_REFRESH_SECONDS = 60
 MAX_FRAME_BYTES = 64 * 1024
 MAX_TEXT_LENGTH = 4000
 MAX_MESSAGES_PER_MINUTE = 30
@@ -99,6 +104,9 @@ CLOSE_TOO_BIG = 1009
 ERROR_BAD_JSON = _("The message could not be read.")
 ERROR_BAD_FRAME = _("The message does not have the expected form.")
 ERROR_UNKNOWN_TYPE = _("Unknown kind of message.")
+ERROR_BAD_TEXT = _(
+    "The message contains a broken character and was not sent. Remove it and try again."
+)
 ERROR_TOO_LONG = _("The message is too long (at most %(limit)s characters).")
 ERROR_TOO_LARGE = _("The message is too large.")
 ERROR_RATE_LIMITED = _("You are sending messages too quickly. Wait a moment and try again.")
@@ -136,7 +144,20 @@ class Field:
             return "bad_frame"
         if self.max_length is not None and isinstance(value, str) and len(value) > self.max_length:
             return "too_long"
+        if isinstance(value, str) and not _is_unicode_text(value):
+            return "bad_text"
         return None
+
+
+def _is_unicode_text(value: str) -> bool:
+    """JSON may carry a lone surrogate ("\\ud800"), which is no character: it cannot be
+    stored (UTF-8 has no encoding for it), so such text is refused before it reaches a
+    service."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def Text(*, max_length: int = MAX_TEXT_LENGTH, required: bool = True) -> Field:  # noqa: N802
@@ -205,7 +226,9 @@ def close_user_sockets(*, user_id: int, session_key: str | None = None) -> None:
 
 
 def on_user_logged_out(sender, request=None, user=None, **kwargs) -> None:
-    if user is None or request is None:
+    # After an account is deleted the view logs the (now unsaved, pk None) user out: its
+    # sockets were closed by on_user_deleted already.
+    if user is None or request is None or user.pk is None:
         return
     session = getattr(request, "session", None)
     close_user_sockets(user_id=user.pk, session_key=getattr(session, "session_key", None))
@@ -278,6 +301,7 @@ class OrdromSocket(AsyncJsonWebsocketConsumer):
     counted_types: set[str] = set()
 
     _slot: int | None = None
+    _slot_refreshed = 0.0
     _open = False
 
     # Subclass hooks ------------------------------------------------------------------------
@@ -333,6 +357,7 @@ class OrdromSocket(AsyncJsonWebsocketConsumer):
         self._slot = await sync_to_async(slot_acquire, thread_sensitive=False)(
             session_key=self.session_key, channel_name=self.channel_name
         )
+        self._slot_refreshed = time.monotonic()
         if self._slot is None:
             await self.send_error("too_many_sockets", ERROR_TOO_MANY_SOCKETS)
             await self.close(code=CLOSE_TOO_MANY)
@@ -415,6 +440,8 @@ class OrdromSocket(AsyncJsonWebsocketConsumer):
                 await self.send_error(code, ERROR_TOO_LONG % {"limit": limit})
             elif code == "unknown_type":
                 await self.send_error(code, ERROR_UNKNOWN_TYPE)
+            elif code == "bad_text":
+                await self.send_error(code, ERROR_BAD_TEXT)
             else:
                 await self.send_error(code, ERROR_BAD_FRAME)
             return
@@ -438,6 +465,10 @@ class OrdromSocket(AsyncJsonWebsocketConsumer):
     async def _refresh_slot(self):
         if self._slot is None:
             return
+        now = time.monotonic()
+        if now - self._slot_refreshed < SLOT_REFRESH_SECONDS:
+            return
+        self._slot_refreshed = now
         try:
             await sync_to_async(slot_refresh, thread_sensitive=False)(
                 session_key=self.session_key, slot=self._slot, channel_name=self.channel_name

@@ -8,6 +8,7 @@ gets 404 (staff read chats in the staff workspace, where reading is audited)."""
 from __future__ import annotations
 
 import contextlib
+import logging
 
 from django.conf import settings
 from django.contrib import messages
@@ -29,6 +30,7 @@ from chat.forms import (
     ERROR_CLOSED,
     ERROR_NOT_STARTED,
     ERROR_RATE_LIMITED,
+    ERROR_UNAVAILABLE,
     CrisisContactForm,
     FeedbackForm,
     LetterFromChatForm,
@@ -36,8 +38,10 @@ from chat.forms import (
 )
 from chat.models import Conversation
 from ordrom.client_keys import client_key
+from ordrom.health import channel_layer_available
 from pages import lookups
 
+log = logging.getLogger(__name__)
 RATE_WINDOW_SECONDS = 60 * 60
 LOGIN_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -80,6 +84,8 @@ def _index_page(request, *, form=None, letter_form=None, status=200):
         "chat/index.html",
         {
             "chat": chat,
+            # Redis (the channel layer) is down: no live chat to offer, only the letter.
+            "unavailable": chat.is_open and not channel_layer_available(),
             "form": form or StartForm(show_same_supervisor=show_same),
             "letter_form": letter_form or LetterFromChatForm(),
             "is_visitor": not is_member,
@@ -114,6 +120,11 @@ def chat_start(request):
         return _index_page(request, form=form)
     if not selectors.chat_status(now=now, request=request).is_open:
         form.add_error(None, ERROR_CLOSED)
+        letter_form = LetterFromChatForm(initial={"text": form.cleaned_data["first_line"]})
+        return _index_page(request, form=form, letter_form=letter_form)
+    if not channel_layer_available():
+        # A place in a queue nobody could answer over: offer the letter, with the text kept.
+        form.add_error(None, ERROR_UNAVAILABLE)
         letter_form = LetterFromChatForm(initial={"text": form.cleaned_data["first_line"]})
         return _index_page(request, form=form, letter_form=letter_form)
     if is_visitor and _rate_limit_reached(request):
@@ -242,6 +253,7 @@ def _conversation_page(
             "feedback_given": request.session.get(f"chat-feedback-{conversation.pk}", False),
             "max_length": services.MAX_TEXT,
             "retention_days": app_settings.RETENTION_DAYS,
+            "unavailable": conversation.is_open and not channel_layer_available(),
         },
     )
 
@@ -316,11 +328,16 @@ def _broadcast_change(conversation_id: int) -> None:
     last = Message.objects.filter(conversation_id=conversation_id).order_by("-seq").first()
     send = async_to_sync(layer.group_send)
     group = conversation_group(conversation_id)
-    if last is not None and last.sender == Message.Sender.SYSTEM:
-        send(group, {"type": "chat.message", "frame": last.as_frame()})
-    send(group, {"type": "chat.state", "conversation": conversation_id})
-    send(STAFF_GROUP, {"type": "chat.queue"})
-    send(WAITING_GROUP, {"type": "chat.queue"})
+    # The change is stored; the sockets catch up when they (re)connect. A channel layer
+    # that is down must not turn a stored change into an error page.
+    try:
+        if last is not None and last.sender == Message.Sender.SYSTEM:
+            send(group, {"type": "chat.message", "frame": last.as_frame()})
+        send(group, {"type": "chat.state", "conversation": conversation_id})
+        send(STAFF_GROUP, {"type": "chat.queue"})
+        send(WAITING_GROUP, {"type": "chat.queue"})
+    except Exception:
+        log.warning("chat: could not tell the sockets about a change", exc_info=True)
 
 
 def _broadcast_queue() -> None:
@@ -330,4 +347,7 @@ def _broadcast_queue() -> None:
 
     from chat.consumers import STAFF_GROUP
 
-    async_to_sync(get_channel_layer().group_send)(STAFF_GROUP, {"type": "chat.queue"})
+    try:
+        async_to_sync(get_channel_layer().group_send)(STAFF_GROUP, {"type": "chat.queue"})
+    except Exception:
+        log.warning("chat: could not tell the consoles about the queue", exc_info=True)

@@ -9,11 +9,12 @@ class ForumConfig(AppConfig):
 
     def ready(self):
         from forum import personal_data
+        from forum.models import TITLE_REMOVED
         from forum.views import NOTIFICATION_TEXTS
         from ordrom import notifications
         from ordrom import personal_data as registry
 
-        notifications.register_texts(NOTIFICATION_TEXTS)
+        notifications.register_texts(NOTIFICATION_TEXTS, removed_subject=TITLE_REMOVED)
 
         registry.register(
             "forum", export=personal_data.export_forum, erase=personal_data.erase_forum, order=50

@@ -18,6 +18,8 @@ from wagtail.models import Page
 
 from ordrom.bilingual import localized
 
+TITLE_REMOVED = _("Topic by a deleted user")
+
 
 class Category(models.Model):
     class Moderation(models.TextChoices):
@@ -92,7 +94,13 @@ class Topic(models.Model):
         ]
 
     def __str__(self):
-        return self.title
+        return self.shown_title
+
+    @property
+    def shown_title(self) -> str:
+        """The title, or what stands for it once its author deleted their account: the title
+        is their words and goes with them, while the replies of others keep their thread."""
+        return self.title or str(TITLE_REMOVED)
 
 
 class Post(models.Model):

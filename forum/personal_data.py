@@ -1,13 +1,19 @@
 """The forum section of a member's export and erasure.
 
 Erasure removes the text of every post the member wrote and unlinks them; the rows stay so
-replies keep their place, and the thread shows "deleted user" (author is NULL). Topics they
-started keep their title only if others replied; otherwise they go.
+replies keep their place, and the thread shows "deleted user" (author is NULL). A topic they
+started goes with them unless others replied in it; then it stays for the others' posts, but
+its title goes too (it is the member's words): the topic shows Topic.shown_title, and the
+notifications others keep about it lose the title as well.
 """
 
 from django.db.models import F
 
 from forum.models import Post, Reaction, Report, Standing, Topic
+from forum.services import NOTIFY_APPROVED, NOTIFY_REPLY, NOTIFY_RETURNED
+from ordrom import notifications
+
+NOTIFICATION_KINDS = (NOTIFY_APPROVED, NOTIFY_RETURNED, NOTIFY_REPLY)
 
 
 def export_forum(user) -> dict:
@@ -15,7 +21,7 @@ def export_forum(user) -> dict:
     return {
         "posts": [
             {
-                "topic": post.topic.title,
+                "topic": post.topic.shown_title,
                 "written": post.created_at.isoformat(),
                 "status": post.status,
                 "text": post.body,
@@ -26,7 +32,18 @@ def export_forum(user) -> dict:
             Topic.objects.filter(author=user).order_by("created_at").values_list("title", flat=True)
         ),
         "recognised_posts": Reaction.objects.filter(member=user).count(),
-        "reports_made": Report.objects.filter(reporter=user).count(),
+        # What the member wrote when reporting a post is their words too.
+        "reports_made": [
+            {
+                "topic": report.post.topic.shown_title,
+                "made": report.created_at.isoformat(),
+                "reason": report.reason,
+                "text": report.text,
+            }
+            for report in Report.objects.filter(reporter=user)
+            .select_related("post__topic")
+            .order_by("created_at")
+        ],
     }
 
 
@@ -44,8 +61,9 @@ def erase_forum(user) -> None:
     Report.objects.filter(reporter=user).update(reporter=None, text="")
     for topic in Topic.objects.filter(author=user):
         if topic.posts.exclude(status=Post.Status.DELETED).exists():
-            topic.author = None
-            topic.save(update_fields=["author"])
+            topic.author, topic.title = None, ""
+            topic.save(update_fields=["author", "title"])
+            notifications.subjects_forget(kinds=NOTIFICATION_KINDS, url=f"/forum/t/{topic.pk}/")
         else:
             topic.delete()
     Standing.objects.filter(member=user).delete()

@@ -80,6 +80,12 @@ def _check_not_suspended(standing: Standing, now: dt.datetime) -> None:
 
 
 def _check_may_write(member, standing: Standing, now: dt.datetime) -> None:
+    # The member's row lock, held until the post is saved: the limits count rows and then
+    # insert one, and posts sent at the same moment each saw room for one more
+    # (PostgreSQL; SQLite has one writer at a time anyway).
+    from django.contrib.auth import get_user_model
+
+    list(get_user_model().objects.select_for_update().filter(pk=member.pk).values_list("pk"))
     _check_not_suspended(standing, now)
     recent = Post.objects.filter(author=member, created_at__gte=now - dt.timedelta(minutes=10))
     if recent.count() >= POSTS_PER_TEN_MINUTES:

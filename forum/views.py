@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from forum import selectors, services
+from forum import fragments, selectors, services
 from forum.forms import (
     ERROR_SEARCH_SHORT,
     SEARCH_MIN_LENGTH,
@@ -177,6 +177,8 @@ def _topic_page(request, topic: Topic, *, reply_form=None, status=200):
     for post in posts:
         post.recognised_by_viewer = post.pk in recognised
         post.is_own = request.user.is_authenticated and post.author_id == request.user.pk
+    report_reasons = ReportForm.base_fields["reason"].choices
+    is_moderator = selectors.is_moderator(request.user)
     return render(
         request,
         "forum/topic.html",
@@ -185,11 +187,18 @@ def _topic_page(request, topic: Topic, *, reply_form=None, status=200):
             "category": topic.category,
             "page_obj": page,
             "posts": posts,
+            "post_html": fragments.rendered_posts(
+                request,
+                posts,
+                topic=topic,
+                report_reasons=report_reasons,
+                is_moderator=is_moderator,
+            ),
             "reply_form": reply_form or ReplyForm(),
-            "report_reasons": ReportForm.base_fields["reason"].choices,
+            "report_reasons": report_reasons,
             "suspended_until": _suspended_until(request),
             "show_crisis_help": request.session.pop(CRISIS_SESSION_KEY, False),
-            "is_moderator": selectors.is_moderator(request.user),
+            "is_moderator": is_moderator,
         },
         status=status,
     )

@@ -19,7 +19,16 @@ class FriendsConfig(AppConfig):
             order=50,
         )
         sweeps.register("friends.expired_profiles", tasks.notify_expired_profiles)
-        from friends.services import _NOTICES
+        from friends.services import _NOTICES, DELETED_USER
         from ordrom import notifications
 
-        notifications.register_texts(_NOTICES)
+        notifications.register_texts(_NOTICES, removed_subject=DELETED_USER)
+
+        from django.db.models.signals import post_delete, post_save
+
+        from friends.models import FriendStanding, Profile
+        from friends.selectors import forget_browse_counts
+
+        for model in (Profile, FriendStanding):
+            post_save.connect(forget_browse_counts, sender=model, dispatch_uid=f"browse-{model}")
+            post_delete.connect(forget_browse_counts, sender=model, dispatch_uid=f"browse-{model}")

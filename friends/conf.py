@@ -39,6 +39,12 @@ class FriendsSettings:
         return self._get("MESSAGES_PER_HOUR", 30)
 
     @property
+    def REPORTS_PER_DAY(self) -> int:  # noqa: N802
+        """Reports a member may make in 24 hours (about anyone): each lands in a moderator's
+        queue, and a danger report at its top."""
+        return self._get("REPORTS_PER_DAY", 10)
+
+    @property
     def PROFILES_PER_PAGE(self) -> int:  # noqa: N802
         return self._get("PROFILES_PER_PAGE", 20)
 

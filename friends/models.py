@@ -130,6 +130,19 @@ class Profile(models.Model):
                 condition=Q(status="approved"),
                 name="friends_profile_listing",
             ),
+            # Browse without an age filter: newest first, read in order until a page is full.
+            models.Index(
+                fields=["-listed_at", "-id"],
+                condition=Q(status="approved"),
+                name="friends_profile_browse",
+            ),
+            # Counting the listed profiles of an age group reads only this index (no table rows:
+            # each row carries the whole profile text).
+            models.Index(
+                fields=["age_band", "expires_at", "member_id"],
+                condition=Q(status="approved"),
+                name="friends_profile_count",
+            ),
             models.Index(
                 fields=["submitted_at"], condition=Q(status="pending"), name="friends_profile_queue"
             ),

@@ -18,6 +18,10 @@ from friends.models import (
     Profile,
     Report,
 )
+from friends.services import NOTIFY_MESSAGE
+from ordrom import notifications
+
+NOTIFICATION_KINDS = (NOTIFY_MESSAGE,)
 
 
 def export_friends(user) -> dict:
@@ -73,11 +77,21 @@ def export_friends(user) -> dict:
         ],
         "conversations": conversations,
         "blocked": Block.objects.filter(blocker=user).count(),
-        "reports_made": Report.objects.filter(reporter=user).count(),
+        "reports_made": [
+            {
+                "reported": r.reported.get_username() if r.reported else None,
+                "made": r.created_at.isoformat(),
+                "reason": r.reason,
+                "text": r.text,
+            }
+            for r in Report.objects.filter(reporter=user).select_related("reported")
+        ],
     }
 
 
 def erase_friends(user) -> None:
+    # The partner's notifications name the member ("a new letter from …"): the name goes.
+    notifications.subjects_forget(kinds=NOTIFICATION_KINDS, subject=user.get_username())
     Message.objects.filter(author=user).delete()
     ContactRequest.objects.filter(Q(sender=user) | Q(recipient=user)).delete()
     Profile.objects.filter(member=user).delete()

@@ -1,15 +1,19 @@
 """Read queries of the friend service, each with a fixed number of SQL queries.
 
-``listed_profiles`` is where the age safeguard meets the listing: every query that shows a
-profile to a member (browse, the profile page by URL) starts from it.
+``_group_listing`` is where the age safeguard meets the listing: every query that shows a
+profile to a member (browse, and through ``listed_profiles`` the profile page by URL) starts
+from it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 
+from django.core.cache import cache
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from friends import age
@@ -44,28 +48,57 @@ def active_interests() -> QuerySet[Interest]:
     return Interest.objects.filter(is_active=True)
 
 
+BROWSE_COUNT_SECONDS = 60
+BROWSE_COUNT_VERSION_KEY = "friends:browse-count:version"
+
+
+class CountedPaginator(Paginator):
+    """A paginator told its count instead of running COUNT(*) over every listed profile."""
+
+    def __init__(self, object_list, per_page, *, count: int, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self._known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._known_count
+
+
+def _group_listing(*, viewer_band: str, now: dt.datetime) -> QuerySet[Profile]:
+    """What every member of the viewer's age group may see: approved, not expired, in the
+    group, not suspended. The same for everyone in the group (no per-viewer rule yet)."""
+    suspended = FriendStanding.objects.filter(member=OuterRef("member_id"), suspended_until__gt=now)
+    return Profile.objects.filter(
+        status=Profile.Status.APPROVED,
+        expires_at__gt=now,
+        age_band__in=age.bands_visible_to(viewer_band),
+    ).exclude(Exists(suspended))
+
+
+def _hidden_from(viewer) -> set[int]:
+    """Members whose profile *viewer* never sees: themselves, and blocks either way."""
+    hidden = {viewer.pk}
+    for blocker_id, blocked_id in Block.objects.filter(
+        Q(blocker=viewer) | Q(blocked=viewer)
+    ).values_list("blocker_id", "blocked_id"):
+        hidden.update((blocker_id, blocked_id))
+    return hidden
+
+
 def listed_profiles(*, viewer, viewer_band: str, now: dt.datetime) -> QuerySet[Profile]:
     """Profiles *viewer* may see: approved, not expired, in the viewer's age group, not their
     own, no block either way, and not suspended."""
-    blocked = Block.objects.filter(
-        Q(blocker=viewer, blocked=OuterRef("member_id"))
-        | Q(blocker=OuterRef("member_id"), blocked=viewer)
-    )
-    suspended = FriendStanding.objects.filter(member=OuterRef("member_id"), suspended_until__gt=now)
+    # Two plain NOT IN lists (the viewer's blocks each way) rather than one EXISTS with an OR:
+    # the database hashes a list once, but tested the OR against every listed profile.
     return (
-        Profile.objects.filter(
-            status=Profile.Status.APPROVED,
-            expires_at__gt=now,
-            age_band__in=age.bands_visible_to(viewer_band),
-        )
+        _group_listing(viewer_band=viewer_band, now=now)
         .exclude(member=viewer)
-        .exclude(Exists(blocked))
-        .exclude(Exists(suspended))
+        .exclude(member_id__in=Block.objects.filter(blocker=viewer).values("blocked_id"))
+        .exclude(member_id__in=Block.objects.filter(blocked=viewer).values("blocker_id"))
     )
 
 
-def browse(*, viewer, viewer_band: str, now: dt.datetime, filters: BrowseFilters) -> Paginator:
-    profiles = listed_profiles(viewer=viewer, viewer_band=viewer_band, now=now)
+def _filtered(profiles: QuerySet[Profile], filters: BrowseFilters) -> QuerySet[Profile]:
     if filters.age_band:
         profiles = profiles.filter(age_band=filters.age_band)
     if filters.region:
@@ -79,12 +112,58 @@ def browse(*, viewer, viewer_band: str, now: dt.datetime, filters: BrowseFilters
                 )
             )
         )
+    return profiles
+
+
+def forget_browse_counts(**kwargs) -> None:
+    """Signal receiver: a profile or a suspension changed, so every cached count is old.
+    Forgotten at once, and again when the change is committed: a request that counted the
+    rows from before the commit in between cannot keep its count."""
+
+    def bump():
+        try:
+            cache.incr(BROWSE_COUNT_VERSION_KEY)
+        except ValueError:
+            cache.set(BROWSE_COUNT_VERSION_KEY, 2, None)
+
+    bump()
+    transaction.on_commit(bump)
+
+
+def _group_count(group: QuerySet[Profile], *, viewer_band: str, filters: BrowseFilters) -> int:
+    """How many profiles the age group sees with these filters, counted once a minute at most
+    (the same number for everyone in the group; a change to a profile or a suspension
+    forgets it at once, an expiry within the minute shows up at the next count)."""
+    version = cache.get(BROWSE_COUNT_VERSION_KEY, 1)
+    bands = ",".join(age.bands_visible_to(viewer_band))
+    interests = ",".join(str(i) for i in sorted(filters.interest_ids))
+    key = (
+        f"friends:browse-count:{version}:{bands}:{filters.age_band}:{filters.region}"
+        f":{interests}"
+    )
+    count = cache.get(key)
+    if count is None:
+        count = group.count()
+        cache.set(key, count, BROWSE_COUNT_SECONDS)
+    return count
+
+
+def browse(*, viewer, viewer_band: str, now: dt.datetime, filters: BrowseFilters) -> Paginator:
+    """The viewer's browse page. Its total is the age group's count (cached, the same for the
+    whole group) less what only this viewer does not see (themselves and their blocks), so
+    no request counts every listed profile."""
+    group = _filtered(_group_listing(viewer_band=viewer_band, now=now), filters)
+    hidden = _hidden_from(viewer)
+    count = _group_count(group, viewer_band=viewer_band, filters=filters) - group.filter(
+        member_id__in=hidden
+    ).count()
     profiles = (
-        profiles.select_related("member")
+        group.exclude(member_id__in=hidden)
+        .select_related("member")
         .prefetch_related(Prefetch("interests", queryset=Interest.objects.all()))
         .order_by("-listed_at", "-pk")
     )
-    return Paginator(profiles, app_settings.PROFILES_PER_PAGE)
+    return CountedPaginator(profiles, app_settings.PROFILES_PER_PAGE, count=max(count, 0))
 
 
 def profile_for_viewer(*, profile_id: int, viewer, viewer_band: str, now: dt.datetime) -> Profile:

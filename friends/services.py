@@ -67,6 +67,14 @@ ERROR_MESSAGE_TOO_FAST = _(
     "You have sent many messages in a short time. Take a break and try again later; what you "
     "wrote is still here."
 )
+ERROR_ALREADY_REPORTED = _(
+    "You have already reported this member, and a moderator will look at it soon. You can "
+    "block them meanwhile."
+)
+ERROR_REPORT_LIMIT = _(
+    "You can make at most %(max)d reports in a day. If someone is in danger, call 113; what "
+    "you wrote is still here."
+)
 ERROR_CLOSED = _("You can no longer write in this conversation.")
 ERROR_NOT_YOURS = _("You can only answer requests sent to you.")
 ERROR_NOT_OPEN = _("This request has already been answered.")
@@ -89,6 +97,9 @@ NOTIFY_NOT_PASSED = "friends.not_passed"
 
 # The shared notification list shows ``subject`` as the notice; it is written in the site's
 # default language, which is what almost every member reads.
+# Shown for the partner's pseudonym in a notification once the partner deleted their account.
+DELETED_USER = _("a deleted user")
+
 _NOTICES = {
     NOTIFY_REQUEST: _("You have a new contact request in the friend service."),
     NOTIFY_ACCEPTED: _("Your contact request was accepted. You can write to each other now."),
@@ -348,6 +359,16 @@ def _clean_message(body: str) -> str:
     return body
 
 
+def _one_writer_at_a_time(member) -> None:
+    """Hold the member's row lock until the transaction ends. The limits here count rows
+    and then insert one: without the lock, requests sent at the same moment (a script does
+    not wait for an answer) each saw room for one more, and all went through (PostgreSQL;
+    SQLite has one writer at a time anyway)."""
+    from django.contrib.auth import get_user_model
+
+    list(get_user_model().objects.select_for_update().filter(pk=member.pk).values_list("pk"))
+
+
 def requests_sent_today(member, now: dt.datetime) -> int:
     return ContactRequest.objects.filter(
         sender=member, created_at__gt=now - dt.timedelta(days=1)
@@ -370,6 +391,7 @@ def request_send(
     moderator sees both). Contact details alone refuse the request, with what was written
     kept in the form.
     """
+    _one_writer_at_a_time(sender)
     check_not_suspended(sender, now)
     recipient = profile.member
     if recipient.pk == sender.pk:
@@ -557,6 +579,21 @@ def _notify_partner(message: Message, now) -> None:
     )
 
 
+def _check_may_report(*, reporter, reported, reason: str, now: dt.datetime) -> None:
+    """One open report per member about another (more would only fill the moderators'
+    queue), except a danger report when the open one is not urgent; and a daily cap."""
+    waiting = Report.objects.filter(reporter=reporter, reported=reported, resolved_at=None)
+    if reason == Report.Reason.DANGER:
+        waiting = waiting.filter(urgent=True)
+    if waiting.exists():
+        raise ValidationError(ERROR_ALREADY_REPORTED, code="reported")
+    today = Report.objects.filter(reporter=reporter, created_at__gt=now - dt.timedelta(days=1))
+    if today.count() >= app_settings.REPORTS_PER_DAY:
+        raise ValidationError(
+            ERROR_REPORT_LIMIT, code="limit", params={"max": app_settings.REPORTS_PER_DAY}
+        )
+
+
 @transaction.atomic
 def message_send(
     *, conversation: Conversation, author, body: str, now: dt.datetime, crisis_words=None
@@ -570,6 +607,7 @@ def message_send(
     if not may_write(conversation=conversation, author=author):
         raise PermissionDenied(ERROR_CLOSED)
     body = _clean_message(body)
+    _one_writer_at_a_time(author)  # the hourly limit is across all their conversations
     recent = Message.objects.filter(author=author, created_at__gt=now - dt.timedelta(hours=1))
     if recent.count() >= app_settings.MESSAGES_PER_HOUR:
         raise ValidationError(ERROR_MESSAGE_TOO_FAST, code="rate")
@@ -637,6 +675,8 @@ def report_create(
         raise ValidationError(ERROR_REPORT_REASON, code="reason")
     if reported is None or reported.pk == reporter.pk:
         raise ValidationError(ERROR_SELF, code="self")
+    _one_writer_at_a_time(reporter)
+    _check_may_report(reporter=reporter, reported=reported, reason=reason, now=now)
     messages = list(messages)
     if messages:
         if conversation is None or not conversation.has_member(reporter):

@@ -131,6 +131,10 @@ class Letter(models.Model):
     )
     claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
     claim_expires_at = models.DateTimeField(_("claim lapses"), null=True, blank=True)
+    # The one-time key of the form that sent it (a new letter's hidden token): a form sent
+    # again after an error (a lost answer, a database restart) finds this letter instead of
+    # making a second one. Unique, so two copies sent at once cannot both be stored.
+    submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         ordering = ["received_at"]

@@ -55,6 +55,17 @@ def writer_thread(*, writer, thread_id: int) -> Thread:
     )
 
 
+def letter_for_submission(*, submission_key) -> Letter | None:
+    """The letter a new-letter form with this one-time token already sent, if any."""
+    if submission_key is None:
+        return None
+    return (
+        Letter.objects.select_related("thread__writer")
+        .filter(submission_key=submission_key, is_follow_up=False)
+        .first()
+    )
+
+
 def follow_ups_due(*, writer, today: dt.date):
     """Replies whose agreed next step is due: "how did it go?" on the letters page."""
     return Reply.objects.filter(

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import uuid
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -91,9 +92,12 @@ def _check_waiting_limit(writer) -> None:
         )
 
 
-def _add_letter(*, thread, body, is_follow_up, now, answer_hours, crisis_words) -> Letter:
+def _add_letter(
+    *, thread, body, is_follow_up, now, answer_hours, crisis_words, submission_key=None
+) -> Letter:
     letter = Letter.objects.create(
         thread=thread,
+        submission_key=submission_key,
         body=body,
         is_follow_up=is_follow_up,
         urgent=crisis.signals_crisis(body + "\n" + thread.subject, crisis_words),
@@ -122,8 +126,13 @@ def letter_create(
     now: dt.datetime,
     answer_hours: int = 48,
     crisis_words: list[str] | None = None,
+    submission_key: uuid.UUID | None = None,
 ) -> Letter:
-    """Start a new thread with its first letter. Saved before the writer is told it was sent."""
+    """Start a new thread with its first letter. Saved before the writer is told it was sent.
+
+    ``submission_key`` is the form's one-time token, stored with the letter and unique: the
+    same form stored twice raises IntegrityError (the caller then finds the first with
+    ``selectors.letter_for_submission``)."""
     body = _clean_body(body)
     _check_waiting_limit(writer)
     thread = Thread.objects.create(
@@ -141,6 +150,7 @@ def letter_create(
         now=now,
         answer_hours=answer_hours,
         crisis_words=crisis_words if crisis_words is not None else list(crisis.DEFAULT_WORDS),
+        submission_key=submission_key,
     )
 
 

@@ -7,13 +7,14 @@ Only the writer ever sees a thread here: every other account, staff included, ge
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -21,7 +22,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.services import generated_member_create
+from accounts.services import generated_member_create, generated_member_key_phrase_renew
 from letters import selectors, services
 from letters.conf import app_settings
 from letters.forms import (
@@ -39,7 +40,8 @@ from letters.models import Reply, Thread
 from ordrom.client_keys import client_key
 from pages import lookups
 
-# A resubmitted form (double click, reload of the "sent" page) finds its token here.
+# A visitor's form sent again this soon after its letter was stored (the first answer was
+# lost) gets a new key phrase for the account made then; later it only points to the login.
 SUBMISSION_SECONDS = 15 * 60
 RATE_WINDOW_SECONDS = 60 * 60
 LOGIN_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -59,12 +61,41 @@ def _sent_message(letter) -> str:
 # --- Writing a new letter ----------------------------------------------------------------------
 
 
-def _submission_key(request, token) -> str:
-    return f"letters:submitted:{client_key(request)}:{token}"
-
-
 def _rate_key(request) -> str:
     return f"letters:visitor-letters:{client_key(request)}"
+
+
+def _sent_before(request, letter):
+    """A form whose letter is already stored (a double click, a reload, a retry after an
+    error): answer as the first time would have, and never store it twice."""
+    writer = letter.thread.writer
+    if request.user.is_authenticated:
+        if request.user.pk == writer.pk:
+            messages.success(request, _sent_message(letter))
+        return redirect("letters:index")
+    recent = timezone.now() - letter.received_at <= dt.timedelta(seconds=SUBMISSION_SECONDS)
+    if not recent:
+        return redirect("letters:index")
+    # Only this visitor has the form's one-time token. The phrase of the first answer was
+    # shown to nobody and only its hash is kept, so they get a new one now.
+    key_phrase = generated_member_key_phrase_renew(user=writer)
+    login(request, writer, backend=LOGIN_BACKEND)
+    return _key_phrase_page(request, writer, key_phrase, letter)
+
+
+def _key_phrase_page(request, writer, key_phrase, letter):
+    # The key phrase exists only in this response: not in the session, the cache or a log.
+    return render(
+        request,
+        "letters/key_phrase.html",
+        {
+            "pseudonym": writer.get_username(),
+            "key_phrase": key_phrase,
+            "letter": letter,
+            "deadline": deadline_text(letter.due_at),
+            "saved_form": KeySavedForm(),
+        },
+    )
 
 
 def _rate_limit_reached(request) -> bool:
@@ -131,12 +162,10 @@ def letter_new(request):
     ):
         return _refuse(request, form, ERROR_NOT_SENT)
 
-    submission_key = _submission_key(request, token) if token else None
-    if submission_key and not cache.add(submission_key, True, timeout=SUBMISSION_SECONDS):
-        # Sent already (a double click, a reload): the first one is in the list.
-        return redirect("letters:index")
+    earlier = selectors.letter_for_submission(submission_key=token)
+    if earlier is not None:
+        return _sent_before(request, earlier)
     if is_visitor and _rate_limit_reached(request):
-        cache.delete(submission_key)
         return _refuse(request, form, ERROR_RATE_LIMITED)
 
     now = timezone.now()
@@ -154,15 +183,23 @@ def letter_new(request):
                 now=now,
                 answer_hours=lookups.letter_answer_hours(request),
                 crisis_words=lookups.crisis_words(request),
+                submission_key=token,
             )
     except ValidationError as error:
-        if submission_key:
-            cache.delete(submission_key)
         if is_visitor:
             _rate_limit_release(request)
         form.add_error(None, error)
         form.refresh_guards()
         return _new_letter_page(request, form)
+    except IntegrityError:
+        # The same form sent twice at once (a double click on two processes): the other
+        # copy is stored, and this one is answered as a repeat of it.
+        earlier = selectors.letter_for_submission(submission_key=token)
+        if earlier is None:
+            raise
+        if is_visitor:
+            _rate_limit_release(request)
+        return _sent_before(request, earlier)
 
     # Saved and committed: only now is the writer told it was sent.
     if not is_visitor:
@@ -170,18 +207,7 @@ def letter_new(request):
         return redirect("letters:thread", thread_id=letter.thread_id)
 
     login(request, writer, backend=LOGIN_BACKEND)
-    # The key phrase exists only in this response: not in the session, the cache or a log.
-    return render(
-        request,
-        "letters/key_phrase.html",
-        {
-            "pseudonym": writer.get_username(),
-            "key_phrase": key_phrase,
-            "letter": letter,
-            "deadline": deadline_text(letter.due_at),
-            "saved_form": KeySavedForm(),
-        },
-    )
+    return _key_phrase_page(request, writer, key_phrase, letter)
 
 
 @login_required

@@ -25,7 +25,6 @@ from chat.sockets import (
     Refused,
     Str,
     Text,
-    socket_cache,
 )
 from ordrom import audit
 
@@ -33,12 +32,6 @@ AUDIT_TARGET = "group_session"
 CLOSE_ROOM_CLOSED = 4000
 MESSAGE_CLOSED = _("The supervisor has closed the room. Thank you for taking part.")
 RESUME_LIMIT = 500
-# A resent post (same client_id: its ack was lost with the connection) is answered with the
-# stored post's ack instead of being stored twice. Remembered in the cache (Redis in
-# production, shared by the daphne processes) for longer than a session lasts. The id is
-# remembered just after the post is stored, so a process killed between the two can still
-# let one resend through twice; the one-to-one chat keeps the id in the database instead.
-CLIENT_ID_SECONDS = 4 * 60 * 60
 
 
 def _refusal(error: Exception) -> Refused:
@@ -119,22 +112,14 @@ class GroupRoomSocket(OrdromSocket):
 
     # --- Frames ---------------------------------------------------------------------------
 
-    def _client_key(self, client_id: str) -> str:
-        return f"ordrom:room-post:{self.session_id}:{self.user.pk}:{client_id}"
-
     async def handle_post(self, frame: dict) -> None:
-        client_id = frame.get("client_id") or ""
-        if client_id:
-            seq = await socket_cache().aget(self._client_key(client_id))
-            if seq is not None:  # a resend of a stored post: the same ack, nothing stored
-                await self.send_json({"type": "ack", "seq": seq, "client_id": client_id})
-                return
+        # A resent post (same client_id: its ack was lost with the connection) comes back as the
+        # stored post, which is acked and broadcast again: clients drop a sequence number they
+        # have, and one whose first broadcast died with a killed process gets it now.
         message = await self._call(
             services.message_post, session_id=self.session_id, by=self.user,
-            text=frame["text"], now=timezone.now(),
+            text=frame["text"], now=timezone.now(), client_id=frame.get("client_id") or "",
         )
-        if client_id:
-            await socket_cache().aset(self._client_key(client_id), message.seq, CLIENT_ID_SECONDS)
         data = message.as_frame() | {"from": self._author_key(message)}
         if "client_id" in frame:
             await self.send_json({"type": "ack", "seq": message.seq,

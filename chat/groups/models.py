@@ -193,11 +193,25 @@ class GroupMessage(models.Model):
     author_name = models.CharField(max_length=150)
     text = models.TextField()
     created_at = models.DateTimeField()
+    # The sender's id for a post (its ack may be lost with the connection): a resend with the
+    # same id finds the stored post instead of storing it twice. Kept in the database, in the
+    # same transaction as the post, so a process killed between the two cannot let it through.
+    client_id = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         ordering = ["session", "seq"]
         constraints = [
             models.UniqueConstraint(fields=["session", "seq"], name="group_message_seq_once"),
+            models.UniqueConstraint(
+                fields=["session", "participant", "client_id"],
+                condition=~models.Q(client_id="") & models.Q(participant__isnull=False),
+                name="group_message_participant_client_id",
+            ),
+            models.UniqueConstraint(
+                fields=["session", "supervisor", "client_id"],
+                condition=~models.Q(client_id="") & models.Q(participant__isnull=True),
+                name="group_message_staff_client_id",
+            ),
         ]
 
     def __str__(self):

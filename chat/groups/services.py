@@ -337,7 +337,9 @@ def _clean_text(text: str, limit: int) -> str:
     return text
 
 
-def _store(session: GroupSession, *, kind, text, now, participant=None, supervisor=None):
+def _store(
+    session: GroupSession, *, kind, text, now, participant=None, supervisor=None, client_id=""
+):
     session.last_seq += 1
     session.message_count += 1
     session.save(update_fields=["last_seq", "message_count"])
@@ -350,12 +352,21 @@ def _store(session: GroupSession, *, kind, text, now, participant=None, supervis
         author_name=participant.display_name if participant else staff_name(supervisor),
         text=text,
         created_at=now,
+        client_id=client_id,
     )
 
 
-def message_post(*, session_id: int, by, text: str, now: dt.datetime) -> GroupMessage:
-    """Store a message with the session's next sequence number (before anyone sees it)."""
+def message_post(
+    *, session_id: int, by, text: str, now: dt.datetime, client_id: str = ""
+) -> GroupMessage:
+    """Store a message with the session's next sequence number (before anyone sees it).
+
+    Idempotent per *client_id*: a post resent with the id of one already stored (its ack was
+    lost with the connection) returns the stored post and stores nothing. The check runs under
+    the session's row lock, so two copies sent at once are stored once.
+    """
     text = _clean_text(text, MAX_MESSAGE_LENGTH)
+    client_id = (client_id or "")[:64]
     with transaction.atomic():
         session = (
             GroupSession.objects.select_for_update().select_related("series").get(pk=session_id)
@@ -364,14 +375,21 @@ def message_post(*, session_id: int, by, text: str, now: dt.datetime) -> GroupMe
         if error is not None:
             raise PermissionDenied(error)
         if is_session_staff(session, by):
-            return _store(
-                session, kind=GroupMessage.Kind.MESSAGE, text=text, now=now, supervisor=by
-            )
-        place = session.participants.get(user=by)
-        if place.muted:
-            raise PermissionDenied(ERROR_MUTED)
+            author = {"supervisor": by, "participant": None}
+        else:
+            place = session.participants.get(user=by)
+            if place.muted:
+                raise PermissionDenied(ERROR_MUTED)
+            author = {"participant": place}
+        if client_id:
+            stored = GroupMessage.objects.filter(
+                session=session, client_id=client_id, **author
+            ).first()
+            if stored is not None:
+                return stored
         return _store(
-            session, kind=GroupMessage.Kind.MESSAGE, text=text, now=now, participant=place
+            session, kind=GroupMessage.Kind.MESSAGE, text=text, now=now, client_id=client_id,
+            **author,
         )
 
 

@@ -6,13 +6,15 @@ from django.core.exceptions import ValidationError
 from django.forms import ValidationError as FormValidationError
 
 from accounts import services
-from accounts.pseudonyms import validate_pseudonym
+from accounts.pseudonyms import normalise, validate_pseudonym
 from ordrom import encryption, roles
 from ordrom.client_keys import client_key
 
 
 class AccountAdapter(DefaultAccountAdapter):
     def clean_username(self, username, shallow=False):
+        # Stored (and so shown, and looked up at login) in its NFKC form.
+        username = normalise(username)
         try:
             validate_pseudonym(username)
         except ValidationError as error:

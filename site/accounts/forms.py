@@ -73,3 +73,8 @@ class LoginForm(allauth_forms.LoginForm):
         self.fields["login"].widget.attrs.pop("placeholder", None)
         self.fields["password"].label = _("Password or key phrase")
         self.fields["password"].widget.attrs.pop("placeholder", None)
+
+    def clean_login(self):
+        # The pseudonym as it was stored at sign-up (see pseudonyms.normalise).
+        self.cleaned_data["login"] = pseudonyms.normalise(self.cleaned_data["login"])
+        return super().clean_login()

@@ -26,6 +26,10 @@ ERROR_CHARACTERS = _(
 ERROR_STAFF = _(
     "This pseudonym could be mistaken for one of our staff. Please choose another one."
 )
+ERROR_SCRIPTS = _(
+    "A pseudonym cannot mix Latin letters with Cyrillic or Greek ones: they look alike. "
+    "Please write it in one alphabet."
+)
 ERROR_CONTACT = _(
     "A pseudonym must not contain a phone number, an email or a web address, "
     "so you stay anonymous. Please choose another one."
@@ -75,6 +79,24 @@ def looks_like_staff(pseudonym: str) -> bool:
     return any(word in folded for word in RESERVED)
 
 
+# Latin, Cyrillic and Greek share look-alike letters ("А" is Cyrillic, "Ο" Greek): mixed in
+# one pseudonym they pass for another one, or for staff ("Аdmin" folds to "dmin").
+_CONFUSABLE_SCRIPTS = frozenset({"LATIN", "CYRILLIC", "GREEK"})
+
+
+def _scripts(text: str) -> set[str]:
+    return {
+        unicodedata.name(ch, "").split(" ", 1)[0] for ch in text if ch.isalpha()
+    } & _CONFUSABLE_SCRIPTS
+
+
+def normalise(pseudonym: str) -> str:
+    """The form a pseudonym is stored and looked up in: NFKC, so that full-width letters
+    ("Ｋａｒｉ"), ligatures and decomposed accents ("A" + combining ring, as some keyboards
+    send "Å") are the same pseudonym as their plain spelling, and cannot sit beside it."""
+    return unicodedata.normalize("NFKC", pseudonym)
+
+
 # allauth's ACCOUNT_USERNAME_VALIDATORS points here; validate_pseudonym runs in the adapter.
 username_validators = [characters_validator]
 
@@ -89,5 +111,7 @@ def validate_pseudonym(pseudonym: str) -> None:
         raise ValidationError(ERROR_CONTACT, code="contact_details")
     if not _ALLOWED.match(pseudonym) or pseudonym.strip() != pseudonym:
         raise ValidationError(ERROR_CHARACTERS, code="characters")
+    if len(_scripts(pseudonym)) > 1:
+        raise ValidationError(ERROR_SCRIPTS, code="scripts")
     if looks_like_staff(pseudonym):
         raise ValidationError(ERROR_STAFF, code="reserved")

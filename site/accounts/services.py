@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import secrets
+from importlib import import_module
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
-from django.contrib.auth import get_user_model
+from django.conf import settings
+from django.contrib.auth import SESSION_KEY, get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 
@@ -34,6 +36,18 @@ def generated_member_create() -> tuple[User, str]:
     user.save()
     member_role_grant(user=user)
     return user, phrase
+
+
+def generated_member_key_phrase_renew(*, user) -> str:
+    """A new key phrase for a generated account, returned once like the first.
+
+    For the visitor whose first answer never arrived (the letter was stored, then the line or
+    the database went away): the first phrase was shown to nobody and cannot be shown again,
+    since only its hash is kept."""
+    phrase = generated.key_phrase()
+    user.set_password(phrase)
+    user.save(update_fields=["password"])
+    return phrase
 
 
 def member_role_grant(*, user) -> None:
@@ -99,7 +113,27 @@ def account_export_section(user) -> dict:
 
 
 def account_erase_section(user) -> None:
-    # Authenticators, email addresses and group links go with the row (CASCADE); sessions
-    # are ended by the view that calls account_delete.
+    # Authenticators, email addresses and group links go with the row (CASCADE).
+    account_sessions_end(user=user)
     user.delete()
+
+
+def account_sessions_end(*, user) -> int:
+    """Delete every stored session of the account, on every device, not only the one whose
+    request deletes it: a session row holds the account's id in its data.
+
+    The database backend keeps no index by user, so each session is decoded; they live at
+    most SESSION_COOKIE_AGE (12 hours) and `clearsessions` removes expired ones, so the scan
+    is bounded by one day's visits.
+    """
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    model = store.get_model_class()
+    user_id = str(user.pk)
+    ended = [
+        session.pk
+        for session in model.objects.only("session_key", "session_data").iterator()
+        if str(store().decode(session.session_data).get(SESSION_KEY, "")) == user_id
+    ]
+    model.objects.filter(pk__in=ended).delete()
+    return len(ended)
 

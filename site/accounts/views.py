@@ -3,14 +3,17 @@ import json
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.forms.utils import ErrorDict
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods
 
 from accounts import services
-from accounts.forms import AccountDeleteForm, NotificationEmailForm
+from accounts.forms import AccountDeleteForm, LoginForm, NotificationEmailForm, SignupForm
 from ordrom import roles
 
 
@@ -63,3 +66,35 @@ def account_delete(request):
     else:
         form = AccountDeleteForm(user=request.user)
     return render(request, "accounts/delete.html", {"form": form})
+
+
+ERROR_TOO_MANY_REQUESTS = _lazy(
+    "You have tried many times in a short while. Wait a few minutes and try again."
+)
+# The entrance forms whose rate limits allauth checks before its view (a decorator), and the
+# field whose text is kept when it says no.
+_ENTRANCE_FORMS = {"account_signup": "username", "account_login": "login"}
+
+
+def too_many_requests(request):
+    """allauth's answer when one of its rate limits is reached (its ratelimit.respond_429
+    calls ROOT_URLCONF's handler429).
+
+    Its own is a bare English page. On the sign-up and login pages this shows the form
+    again, with the pseudonym the person typed and the reason (passwords are never sent
+    back); elsewhere the site's 429 page. Status 429 either way.
+    """
+    match = request.resolver_match
+    field = _ENTRANCE_FORMS.get(match.url_name if match else "")
+    if request.method != "POST" or field is None:
+        return render(request, "429.html", {"message": ERROR_TOO_MANY_REQUESTS}, status=429)
+    typed = request.POST.get(field, "")[:200]
+    if field == "login":
+        form = LoginForm(request=request, initial={"login": typed})
+        template = "account/login.html"
+    else:
+        form = SignupForm(initial={"username": typed})
+        template = "account/signup.html"
+    # An unbound form with the pseudonym as its initial value, and the reason as its error.
+    form._errors = ErrorDict({NON_FIELD_ERRORS: form.error_class([ERROR_TOO_MANY_REQUESTS])})
+    return render(request, template, {"form": form}, status=429)

@@ -15,6 +15,7 @@ so an outage costs one timeout per process every few seconds, not one per call.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 
@@ -126,4 +127,21 @@ class ResilientRedisCache(RedisCache):
         )
 
     def clear(self):
-        return self._guarded("clear", False, lambda: super(ResilientRedisCache, self).clear())
+        """Delete this cache's keys (its KEY_PREFIX), not the whole Redis database.
+
+        Django's RedisCache.clear() is FLUSHDB: it would also take the channel layer's
+        groups and every other site or test run that shares the database with us."""
+        return self._guarded("clear", False, self._clear_own_keys)
+
+    def _clear_own_keys(self) -> bool:
+        client = self._cache.get_client(None, write=True)
+        prefix = re.sub(r"([*?\[\]\\])", r"\\\1", self.key_prefix)
+        batch = []
+        for key in client.scan_iter(match=f"{prefix}:*", count=1000):
+            batch.append(key)
+            if len(batch) >= 1000:
+                client.unlink(*batch)
+                batch.clear()
+        if batch:
+            client.unlink(*batch)
+        return True

@@ -100,7 +100,8 @@ def channel_layers(env: Mapping[str, str]) -> dict:
         return {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     return {
         "default": {
-            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            # channels_redis' pub/sub layer, publishing without its per-shard lock.
+            "BACKEND": "ordrom.channel_layer.PubSubChannelLayer",
             "CONFIG": {"hosts": [url], "prefix": env.get("ORDROM_CHANNEL_PREFIX", "ordrom")},
         }
     }
@@ -113,6 +114,10 @@ def caches(env: Mapping[str, str]) -> dict:
             "default": {
                 "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
                 "LOCATION": "ordrom",
+                # Rate-limit counters live here. With Django's default of 300 entries, failed
+                # logins from a few hundred addresses evicted a pseudonym's failed-login
+                # counter, and the next guesses were let through (tests/proof, suite 7).
+                "OPTIONS": {"MAX_ENTRIES": 100_000},
             }
         }
     return {

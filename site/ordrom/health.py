@@ -6,8 +6,9 @@ The body says only "ok" or "unavailable": a public probe must not learn which pa
 import asyncio
 import contextlib
 import logging
+import time
 
-from asgiref.sync import sync_to_async
+from asgiref.sync import async_to_sync, sync_to_async
 from channels.layers import get_channel_layer
 from django.db import connection
 from django.http import HttpResponse
@@ -60,6 +61,24 @@ async def _release(layer, channel: str) -> None:
     task.cancel()
     with contextlib.suppress(BaseException):
         await task
+
+
+# After a failed probe, pages take the layer as down for this long without asking again:
+# a crowd on /chat/ during an outage costs one probe per process every few seconds.
+DOWN_SECONDS = 5.0
+_down_until = 0.0
+
+
+def channel_layer_available() -> bool:
+    """Does the channel layer (Redis) answer now? For sync views that must not offer the
+    live chat while it is down (/chat/ says it is temporarily unavailable instead)."""
+    global _down_until
+    if time.monotonic() < _down_until:
+        return False
+    if async_to_sync(_channel_layer_answers)():
+        return True
+    _down_until = time.monotonic() + DOWN_SECONDS
+    return False
 
 
 @never_cache

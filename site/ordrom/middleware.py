@@ -7,7 +7,11 @@ import time
 from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
 from django.contrib.auth import logout
+from django.contrib.sessions.backends.base import UpdateError
+from django.contrib.sessions.exceptions import SessionInterrupted
+from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
 from django.core.exceptions import PermissionDenied
+from django.db import InterfaceError, OperationalError
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -32,12 +36,38 @@ class SecurityHeadersMiddleware:
         return response
 
 
+class SessionMiddleware(DjangoSessionMiddleware):
+    """Django's, except when saving the session fails because the database is locked or
+    unreachable: Django turns every database error there into "the session was deleted"
+    (SessionInterrupted, a 400 Bad Request), which tells a writer nothing and may hide that
+    their letter was stored. Re-raised as the database error, it gets the 503 page that says
+    so and keeps what they sent (ordrom.views.server_error)."""
+
+    def process_response(self, request, response):
+        try:
+            return super().process_response(request, response)
+        except SessionInterrupted as interrupted:
+            update_error = interrupted.__context__
+            cause = update_error.__context__ if isinstance(update_error, UpdateError) else None
+            if isinstance(cause, (OperationalError, InterfaceError)):
+                raise cause from interrupted
+            raise
+
+
 class ContentSecurityPolicyMiddleware(CSPMiddleware):
     """django-csp with a second, looser policy for the Wagtail admin.
 
     Wagtail's admin relies on inline scripts, so it cannot run under the strict policy
     the public site uses (DESIGN.md, strict headers).
     """
+
+    def process_response(self, request, response):
+        own = response.get("Content-Security-Policy")
+        if own and "frame-ancestors" not in own:
+            # A view's own policy (Wagtail serves documents with "default-src 'none'") keeps
+            # it, but framing and <base> have no fallback to default-src: add them.
+            response["Content-Security-Policy"] = f"{own}; base-uri 'none'; frame-ancestors 'none'"
+        return super().process_response(request, response)
 
     def get_policy_parts(self, request, response, report_only=False) -> PolicyParts:
         parts = super().get_policy_parts(request, response, report_only)

@@ -9,11 +9,16 @@ from ordrom.models import Notification
 # kind → its text, written in the reader's language when the page is shown (gettext_lazy
 # strings); "%(subject)s" stands for the notification's subject (a topic title, a name).
 _TEXTS: dict = {}
+# kind → what stands for a subject that was removed (its author deleted their account).
+_REMOVED_SUBJECTS: dict = {}
 
 
-def register_texts(texts: dict) -> None:
-    """Each app registers the texts of its kinds (in AppConfig.ready)."""
+def register_texts(texts: dict, *, removed_subject=None) -> None:
+    """Each app registers the texts of its kinds (in AppConfig.ready), and what to show in
+    place of a subject that was removed with the account it came from."""
     _TEXTS.update(texts)
+    if removed_subject is not None:
+        _REMOVED_SUBJECTS.update(dict.fromkeys(texts, removed_subject))
 
 
 def text_for(notification: Notification) -> str:
@@ -23,7 +28,20 @@ def text_for(notification: Notification) -> str:
     if text is None:
         return notification.subject
     text = str(text)
-    return text % {"subject": notification.subject} if "%(subject)s" in text else text
+    subject = notification.subject or str(_REMOVED_SUBJECTS.get(notification.kind, ""))
+    return text % {"subject": subject} if "%(subject)s" in text else text
+
+
+def subjects_forget(*, kinds, subject: str | None = None, url: str | None = None) -> int:
+    """Blank the stored subject of notifications other members keep when it is a deleted
+    member's words (a pseudonym, a topic title): found by that subject, or by the address
+    the notifications point to."""
+    notifications = Notification.objects.filter(kind__in=list(kinds)).exclude(subject="")
+    if subject is not None:
+        notifications = notifications.filter(subject=subject)
+    if url is not None:
+        notifications = notifications.filter(url=url)
+    return notifications.update(subject="")
 
 
 def notify(

@@ -66,11 +66,14 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The header middlewares come first, so that every answer gets their headers, also the
+    # ones answered before any view: static files (WhiteNoise) and the HTTPS redirect.
     "ordrom.middleware.SecurityHeadersMiddleware",
     "ordrom.middleware.ContentSecurityPolicyMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "ordrom.middleware.SessionMiddleware",  # a locked or unreachable database: 503, not 400
     "ordrom.middleware.LanguageMiddleware",
     "pages.page_cache.PublicPageCacheMiddleware",  # anonymous visitors' content pages
     "django.middleware.common.CommonMiddleware",
@@ -79,7 +82,6 @@ MIDDLEWARE = [
     "ordrom.middleware.IdleTimeoutMiddleware",
     "ordrom.middleware.NoStoreForAuthenticatedMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "ordrom.middleware.StaffAreaMiddleware",
 ]
@@ -87,6 +89,7 @@ MIDDLEWARE = [
 # check looks for the original's dotted path only (tests/ordrom/test_security_headers.py checks
 # that the CSRF middleware in use is a CsrfViewMiddleware).
 SILENCED_SYSTEM_CHECKS = ["security.W003"]
+CSRF_FAILURE_VIEW = "ordrom.views.csrf_failure"
 
 ROOT_URLCONF = "ordrom.urls"
 ASGI_APPLICATION = "ordrom.asgi.application"
@@ -154,6 +157,9 @@ AUTH_PASSWORD_VALIDATORS = [
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = 12 * 60 * 60  # absolute lifetime of a session cookie
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True  # shared devices: closing the browser ends the visit
+# HTTP requests one daphne process runs at once (each holds a thread and a database connection;
+# more wait their turn): keeps a burst within PostgreSQL's max_connections. 0: no bound.
+ORDROM_HTTP_CONCURRENCY = int(ENV.get("ORDROM_HTTP_CONCURRENCY", 20))
 ORDROM_IDLE_TIMEOUT = int(ENV.get("ORDROM_IDLE_TIMEOUT", 30 * 60))  # seconds without a request
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -186,7 +192,8 @@ ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_CHANGE_EMAIL = False
 ACCOUNT_MAX_EMAIL_ADDRESSES = 1
 ACCOUNT_RATE_LIMITS = {
-    "login": "20/m/ip,200/h/ip",
+    # Sign-in attempts from one address; the browser tests, all from 127.0.0.1, raise it.
+    "login": ENV.get("ORDROM_LOGIN_RATE_LIMIT", "20/m/ip,200/h/ip"),
     "login_failed": "5/m/ip,5/m/key,20/h/key",
     # Sign-ups from one address; the browser tests, which all come from 127.0.0.1, raise it.
     "signup": ENV.get("ORDROM_SIGNUP_RATE_LIMIT", "5/m/ip,20/h/ip"),
@@ -308,7 +315,7 @@ EMAIL_BACKEND = ENV.get(
     "EMAIL_BACKEND",
     "django.core.mail.backends.smtp.EmailBackend"
     if PRODUCTION
-    else "django.core.mail.backends.console.EmailBackend",
+    else "ordrom.mail.ConsoleEmailBackend",  # the console, without members' addresses
 )
 EMAIL_HOST = ENV.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(ENV.get("EMAIL_PORT", 25))

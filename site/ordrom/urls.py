@@ -32,10 +32,10 @@ urlpatterns = [
     path("chat/", include("chat.urls")),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Image renditions an editor put into a page. Only these: the originals may carry the
+# camera's metadata (a location), and documents go through Wagtail's serve view, which
+# checks their privacy settings.
+urlpatterns += [path("media/images/<path:path>", views.media_image, name="media_image")]
 
 if settings.ORDROM_BENCH:
     # The baseline of `make bench`: the same middleware as every page, and nothing else.
@@ -46,3 +46,5 @@ urlpatterns += [path("", include(wagtail_urls))]
 
 handler404 = "ordrom.views.page_not_found"
 handler500 = "ordrom.views.server_error"
+# allauth's rate limits answer through this (allauth.core.internal.ratelimit.respond_429).
+handler429 = "accounts.views.too_many_requests"

@@ -1,10 +1,22 @@
-"""Site-wide views that belong to no app: quick exit and error pages."""
+"""Site-wide views that belong to no app: quick exit, error pages, image renditions."""
+
+import logging
+import sys
+from pathlib import Path
 
 from django.conf import settings
-from django.http import HttpResponse, HttpResponseRedirect
+from django.core.exceptions import SuspiciousFileOperation
+from django.db import InterfaceError, OperationalError
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.middleware.csrf import get_token
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+from django.views.static import serve
 
 
 @never_cache
@@ -46,11 +58,91 @@ def switch_language(request):
     return response
 
 
+@require_safe
+def media_image(request, path: str):
+    """An image rendition from MEDIA_ROOT/images/ (what `{% image %}` and ImageBlock link to).
+
+    Nothing else serves media: WhiteNoise serves only collected static files, nginx only
+    /static/, and Django's static() helper only with DEBUG, so without this an image an
+    editor adds to an article would be a broken link in production. The file goes through
+    the middleware like any page, so it carries the site's security headers.
+    """
+    try:
+        response = serve(request, path, document_root=Path(settings.MEDIA_ROOT) / "images")
+    except SuspiciousFileOperation:  # a path out of images/
+        raise Http404 from None
+    patch_cache_control(response, public=True, max_age=60 * 60)
+    return response
+
+
 def page_not_found(request, exception=None):
     return render(request, "404.html", status=404)
 
 
+def csrf_failure(request, reason=""):
+    """A form whose CSRF check failed (CSRF_FAILURE_VIEW): an old tab, or a sign-in in
+    another tab. Django's own page is English technical text with an inline style, which
+    the site's Content-Security-Policy blocks; this one says what to do, in the site's
+    layout. *reason* is for developers and is not shown."""
+    return render(request, "403_csrf.html", status=403)
+
+
+logger = logging.getLogger(__name__)
+
+# What a stopped, restarting or unreachable database raises (psycopg's and sqlite3's errors,
+# as Django wraps them); an IntegrityError is a bug, not an outage, and stays a 500.
+DATABASE_OUTAGES = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 30
+# Never echoed back into a page: secrets a person types again rather than see in the HTML.
+_SECRET_FIELD_PARTS = ("password", "csrf", "code", "secret", "key_phrase", "login")
+_TEXT_FIELDS = {"body", "text", "first_line", "subject", "title", "message"}
+
+
+def _kept_fields(request) -> tuple[list[dict], list[dict]]:
+    """What the person sent, to send again: (text to show and edit, hidden values)."""
+    shown, hidden = [], []
+    if request.method != "POST":
+        return shown, hidden
+    for name, values in request.POST.lists():
+        if any(part in name.lower() for part in _SECRET_FIELD_PARTS):
+            continue
+        for value in values:
+            long_text = name in _TEXT_FIELDS or "\n" in value or len(value) > 120
+            (shown if long_text and value.strip() else hidden).append(
+                {"name": name, "value": value}
+            )
+    return shown, hidden
+
+
+def database_unavailable(request) -> HttpResponse:
+    """503 while the database does not answer: say so plainly and give back what was sent,
+    in a form that sends it again (a letter's one-time token comes back too, so a second
+    press never stores it twice).
+
+    Rendered without the site's context processors: they read the session and the site
+    settings from the very database that is down."""
+    shown, hidden = _kept_fields(request)
+    context = {
+        "LANGUAGE_CODE": translation.get_language(),
+        "kept_text": shown,
+        "kept_hidden": hidden,
+        "action": request.path,
+        "csrf_token": get_token(request) if shown else "",
+        "retry_seconds": RETRY_AFTER_SECONDS,
+    }
+    response = HttpResponse(render_to_string("503.html", context), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 def server_error(request):
+    # Django calls this inside its `except` block (django.core.handlers.exception), so the
+    # exception is still at hand: a database outage gets its own answer, not a generic 500.
+    if isinstance(sys.exc_info()[1], DATABASE_OUTAGES):
+        logger.warning("database unavailable: answered %s %s with 503", request.method,
+                       request.path)
+        return database_unavailable(request)
     return render(request, "500.html", status=500)
 
 

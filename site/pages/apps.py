@@ -12,6 +12,21 @@ class PagesConfig(AppConfig):
 
         sweeps.register("pages.purge_callback_requests", purge_callback_requests)
         self._forget_chrome_on_changes()
+        self._forget_services_on_changes()
+
+    def _forget_services_on_changes(self):
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+
+        from pages.models import HelpCategory, HelpService
+        from pages.models.help import HelpServiceException, HelpServiceHours
+        from pages.selectors import forget_services
+
+        for model in (HelpService, HelpServiceHours, HelpServiceException, HelpCategory):
+            for signal in (post_save, post_delete):
+                signal.connect(forget_services, sender=model,
+                               dispatch_uid=f"pages.services.{id(signal)}.{model.__name__}")
+        m2m_changed.connect(forget_services, sender=HelpService.categories.through,
+                            dispatch_uid="pages.services.categories")
 
     def _forget_chrome_on_changes(self):
         from django.db.models.signals import post_delete, post_save

@@ -9,13 +9,20 @@ What is never cached:
 - anything for a browser that carries a session or pending messages (signed-in members,
   visitors who just wrote a letter): their pages may hold personal data;
 - responses that set a cookie or used a CSRF token (pages with forms): a token is personal;
-- pages that do not opt in (the help directory depends on the clock, app pages on data).
+- pages that do not opt in (app pages depend on data and on who asks).
+
+A page whose content depends on the clock (the help directory and the crisis page show what is
+open now) opts in for as long as it stays true: ``cacheable_for(response, seconds)`` keeps it
+until the first service opens or closes (or midnight turns "tomorrow" into "today"), never
+longer than ``CACHE_SECONDS``.
 
 Publishing, unpublishing, moving or deleting a page and saving the site settings bump one
 version number (pages.chrome.forget), which retires every cached page at once.
 """
 
 from __future__ import annotations
+
+import time
 
 from django.conf import settings
 from django.core.cache import cache
@@ -40,6 +47,15 @@ def bump() -> None:
         cache.incr(VERSION_KEY)
     except ValueError:
         cache.set(VERSION_KEY, 2, None)
+
+
+def cacheable_for(response, seconds: float):
+    """Mark *response* as the same for every anonymous visitor for the next *seconds*."""
+    seconds = int(min(seconds, CACHE_SECONDS))
+    if seconds > 0:
+        response.ordrom_public_cache = True
+        response.ordrom_public_cache_seconds = seconds
+    return response
 
 
 class PublicCacheable:
@@ -79,8 +95,10 @@ class PublicPageCacheMiddleware:
         if key is None:
             return self.get_response(request)
         stored = cache.get(key)
-        if stored is not None:
-            status, headers, content = stored
+        # The entry carries its own end, on this server's clock: a page that is true until
+        # a service opens is never served after that, whatever the cache's own clock says.
+        if stored is not None and len(stored) == 4 and time.time() < stored[3]:
+            status, headers, content, _until = stored
             response = HttpResponse(content, status=status)
             for name, value in headers:
                 response.headers[name] = value
@@ -94,7 +112,9 @@ class PublicPageCacheMiddleware:
                 for name, value in response.headers.items()
                 if name.lower() not in _SKIPPED_HEADERS
             ]
-            cache.set(key, (response.status_code, headers, response.content), CACHE_SECONDS)
+            seconds = getattr(response, "ordrom_public_cache_seconds", CACHE_SECONDS)
+            until = time.time() + seconds
+            cache.set(key, (response.status_code, headers, response.content, until), seconds)
         return response
 
     @staticmethod

@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from pages import opening_hours
+from pages import opening_hours, page_cache
 from pages.models import CallbackRequest, HelpCategory, HelpService, Region
 from pages.models.help import Channel
 
@@ -51,12 +53,73 @@ def _services():
     )
 
 
+# The shown services with their categories, hours and exceptions are the same for every
+# visitor and change only when an editor saves one: read once into the cache (four queries
+# and their rows), forgotten when a service, its hours, exceptions or categories change
+# (pages/apps.py). The status at this moment is still worked out on every request.
+SERVICES_CACHE_SECONDS = 300
+SERVICES_VERSION_KEY = "pages:services:version"
+
+
+def _cached(name: str, build):
+    version = cache.get(SERVICES_VERSION_KEY, 1)
+    key = f"pages:services:{version}:{name}"
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, SERVICES_CACHE_SECONDS)
+    return value
+
+
+def active_services() -> list[HelpService]:
+    return _cached("active", lambda: list(_services()))
+
+
+def forget_services(**kwargs) -> None:
+    """Signal receiver: a service, its hours, exceptions or categories changed. Forgotten at
+    once, and again when the change is committed: a request that read the rows from before
+    the commit in between cannot keep them."""
+
+    def bump():
+        try:
+            cache.incr(SERVICES_VERSION_KEY)
+        except ValueError:
+            cache.set(SERVICES_VERSION_KEY, 2, None)
+
+    def retire():
+        bump()
+        page_cache.bump()  # the directory and crisis pages a visitor was served
+
+    retire()
+    transaction.on_commit(retire)
+
+
 def service_card(service: HelpService, *, now: dt.datetime) -> ServiceCard:
     statuses = []
     for channel in service.channels():
         status = service.status(now, channel)
         statuses.append(ChannelStatus(channel, status, opening_hours.describe(status, now)))
     return ServiceCard(service=service, statuses=statuses)
+
+
+def seconds_unchanged(cards: list[ServiceCard], *, now: dt.datetime) -> float:
+    """How long what *cards* say at *now* stays true: until the first of them opens or
+    closes, or until midnight in Oslo (where "opens tomorrow" becomes "opens today")."""
+    local = now.astimezone(opening_hours.OSLO)
+    midnight = dt.datetime.combine(
+        local.date() + dt.timedelta(days=1), dt.time(0, 0), tzinfo=opening_hours.OSLO
+    )
+    changes = [midnight]
+    for card in cards:
+        for item in card.statuses:
+            changes += [m for m in (item.status.until, item.status.next_open) if m is not None]
+    return max(0.0, (min(changes) - now).total_seconds())
+
+
+def services_unchanged_for(*, now: dt.datetime) -> float:
+    """Seconds until any shown service opens or closes (or midnight comes): as long as a page
+    that shows their status now, however filtered, stays true."""
+    return seconds_unchanged([service_card(s, now=now) for s in active_services()], now=now)
 
 
 def _sorted(cards: list[ServiceCard]) -> list[ServiceCard]:
@@ -75,11 +138,11 @@ def _sorted(cards: list[ServiceCard]) -> list[ServiceCard]:
 def help_directory_list(
     *, now: dt.datetime, category: str = "", region: str = "", open_now: bool = False
 ) -> list[ServiceCard]:
-    services = _services()
+    services = active_services()
     if category:
-        services = services.filter(categories__slug=category).distinct()
+        services = [s for s in services if any(c.slug == category for c in s.categories.all())]
     if region and region != Region.NATIONAL:
-        services = services.filter(region__in=[Region.NATIONAL, region])
+        services = [s for s in services if s.region in (Region.NATIONAL, region)]
     cards = [service_card(service, now=now) for service in services]
     if open_now:
         cards = [card for card in cards if card.is_open]
@@ -87,11 +150,11 @@ def help_directory_list(
 
 
 def help_categories() -> list[HelpCategory]:
-    return list(HelpCategory.objects.all())
+    return _cached("categories", lambda: list(HelpCategory.objects.all()))
 
 
 def crisis_services(*, now: dt.datetime) -> list[ServiceCard]:
-    services = _services().filter(categories__is_crisis=True).distinct()
+    services = [s for s in active_services() if any(c.is_crisis for c in s.categories.all())]
     return _sorted([service_card(service, now=now) for service in services])
 
 
@@ -100,7 +163,9 @@ def services_in_categories(
 ) -> list[ServiceCard]:
     if not category_ids:
         return []
-    services = _services().filter(categories__in=category_ids).distinct()
+    services = [
+        s for s in active_services() if any(c.pk in category_ids for c in s.categories.all())
+    ]
     cards = [service_card(service, now=now) for service in services]
     # Same order as the directory: crisis lines first, then what is open now.
     return _sorted(cards)[:limit]
@@ -111,7 +176,7 @@ def services_in_categories(
 
 def referral_card(*, service_id: int, now: dt.datetime) -> ServiceCard | None:
     """A compact card for one help service, or None if it no longer exists or is hidden."""
-    service = _services().filter(pk=service_id).first()
+    service = next((s for s in active_services() if s.pk == service_id), None)
     if service is None:
         return None
     return service_card(service, now=now)
@@ -119,8 +184,12 @@ def referral_card(*, service_id: int, now: dt.datetime) -> ServiceCard | None:
 
 def referral_cards(*, service_ids: list[int], now: dt.datetime) -> dict[int, ServiceCard]:
     """Several cards in one query set, for a thread with many referrals."""
-    services = _services().filter(pk__in=service_ids)
-    return {service.pk: service_card(service, now=now) for service in services}
+    wanted = set(service_ids)
+    return {
+        service.pk: service_card(service, now=now)
+        for service in active_services()
+        if service.pk in wanted
+    }
 
 
 def referral_choices() -> list[tuple[int, str]]:

@@ -12,7 +12,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from pages import group_schedule, selectors, services
+from pages import group_schedule, page_cache, selectors, services
 from pages import guided_check as routing
 from pages.forms import CallbackRequestForm, DirectoryFilterForm, GuidedCheckForm
 from pages.models import SiteSettings
@@ -23,6 +23,12 @@ def _fresh(response):
     """Statuses are computed per request; no cache may keep one past an opening time."""
     add_never_cache_headers(response)
     return response
+
+
+def _until_a_service_changes(response, now):
+    """Anonymous visitors may be served this page from the whole-page cache until the first
+    service opens or closes (no browser or proxy keeps it: see _fresh)."""
+    return page_cache.cacheable_for(response, selectors.services_unchanged_for(now=now))
 
 
 def _site_settings(request) -> SiteSettings:
@@ -44,14 +50,18 @@ def help_directory(request, page):
     )
     context = page.get_context(request)
     context.update({"form": form, "cards": cards, "now": now})
-    return _fresh(TemplateResponse(request, page.get_template(request), context))
+    return _until_a_service_changes(
+        _fresh(TemplateResponse(request, page.get_template(request), context)), now
+    )
 
 
 def crisis_page(request, page):
     now = timezone.now()
     context = page.get_context(request)
     context["cards"] = selectors.crisis_services(now=now)
-    return _fresh(TemplateResponse(request, page.get_template(request), context))
+    return _until_a_service_changes(
+        _fresh(TemplateResponse(request, page.get_template(request), context)), now
+    )
 
 
 def _offer_context(offers, suggestions, site_settings, now):

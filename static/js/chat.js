@@ -31,6 +31,10 @@ if (root) {
   }
   let socket = null;
   let retry = 0;
+  // Connections in a row that ended before the server said anything: after a few, the chat
+  // itself is down (Redis, the server), not just this line, and the page says so.
+  let failures = 0;
+  const FAILURES_BEFORE_UNAVAILABLE = 3;
   let finished = root.dataset.state === "ended";
   let pingTimer = null;
   let typingTimer = null;
@@ -214,9 +218,9 @@ if (root) {
   function connect() {
     const scheme = location.protocol === "https:" ? "wss:" : "ws:";
     socket = new WebSocket(`${scheme}//${location.host}/ws/chat/${id}/`);
+    let answered = false;
     socket.addEventListener("open", () => {
       retry = 0;
-      connection.hidden = true;
       // Unacknowledged messages first (the socket handles frames in order, so their acks
       // arrive before the resume and nothing is shown twice), then what we missed.
       for (const [clientId, item] of pending) sendMessage(clientId, item.body);
@@ -225,6 +229,12 @@ if (root) {
       pingTimer = setInterval(() => send({ type: "ping" }), 30000);
     });
     socket.addEventListener("message", (event) => {
+      if (!answered) {
+        answered = true;
+        failures = 0;
+        connection.hidden = true;
+        connection.removeAttribute("role");
+      }
       let frame;
       try {
         frame = JSON.parse(event.data);
@@ -238,8 +248,14 @@ if (root) {
       // Unacknowledged messages stay in the log as "sending"; they go again on reconnect.
       if (event.code === 4401 || event.code === 4403) return; // signed out or not allowed
       if (finished && event.code === 1000) return;
+      if (!answered) failures += 1;
       connection.hidden = false;
-      connection.textContent = text("Reconnecting");
+      if (failures >= FAILURES_BEFORE_UNAVAILABLE || connection.getAttribute("role") === "alert") {
+        connection.setAttribute("role", "alert");
+        connection.textContent = text("Unavailable");
+      } else {
+        connection.textContent = text("Reconnecting");
+      }
       retry = Math.min(retry + 1, 5);
       setTimeout(connect, 500 * 2 ** retry);
     });

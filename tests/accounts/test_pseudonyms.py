@@ -73,3 +73,25 @@ def test_each_refusal_carries_its_own_message():
         pseudonyms.ERROR_CONTACT,
     }
     assert len({str(message) for message in messages}) == 4
+
+
+@pytest.mark.parametrize(
+    "pseudonym",
+    ["\u0410dmin", "V\u0435ileder", "K\u03b1ri", "\u03a9mega"],  # Cyrillic А, е; Greek α, Ω
+)
+def test_latin_mixed_with_cyrillic_or_greek_look_alikes_is_refused(pseudonym):
+    assert _code(pseudonym) == "scripts"
+
+
+@pytest.mark.parametrize("pseudonym", ["Κάρη", "Ирина", "名前テスト", "שלום123"])
+def test_one_alphabet_other_than_latin_is_accepted(pseudonym):
+    validate_pseudonym(pseudonym)
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [("A\u030ase99", "Åse99"), ("Ｋａｒｉ９９", "Kari99"), ("ﬁne_day", "fine_day")],
+)
+def test_pseudonyms_are_normalised_to_nfkc(typed, stored):
+    assert pseudonyms.normalise(typed) == stored
+    validate_pseudonym(pseudonyms.normalise(typed))

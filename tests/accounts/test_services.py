@@ -4,6 +4,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.contrib.auth import get_user_model
+from django.test import Client
 
 from accounts import services
 from ordrom.roles import Role
@@ -96,3 +97,18 @@ def test_account_delete_removes_the_user_and_their_rows_but_no_one_elses(
     assert not EmailAddress.objects.filter(user_id=pk).exists()
     assert EmailAddress.objects.filter(user=other_member).exists()
     assert other_member.groups.filter(name=Role.MEMBER).exists()
+
+
+def test_account_delete_ends_the_accounts_sessions_on_every_device(member, other_member, client):
+    from django.contrib.sessions.models import Session
+
+    client.force_login(member)  # a device left signed in
+    second = Client()
+    second.force_login(member)  # and another
+    third = Client()
+    third.force_login(other_member)
+
+    services.account_delete(user=member)
+
+    left = [s.get_decoded().get("_auth_user_id") for s in Session.objects.all()]
+    assert left == [str(other_member.pk)]

@@ -240,3 +240,28 @@ def test_failed_logins_are_rate_limited_without_the_address_in_the_cache(member,
     keys = _cache_keys()
     assert any("login_failed" in key for key in keys)
     assert not [key for key in keys if "203.0.113.77" in key or "127.0.0.1" in key]
+
+
+@pytest.mark.django_db
+def test_a_decomposed_or_full_width_pseudonym_is_stored_composed_and_logs_in_either_way(client):
+    # "Å" typed as "A" + combining ring (some keyboards), digits typed full width.
+    response = signup(client, "A\u030ase\uff19\uff19")
+
+    assert response.status_code == 302
+    user = User.objects.get(username="Åse99")
+    client.post("/accounts/logout/")
+    response = client.post(
+        "/accounts/login/", {"login": "A\u030ase99", "password": SIGNUP_PASSWORD}
+    )
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(user.pk)
+
+
+@pytest.mark.django_db
+def test_a_full_width_copy_of_a_taken_pseudonym_is_refused(client, member):
+    full_width = "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in member.username)
+
+    response = signup(client, full_width)
+
+    assert response.status_code == 200
+    assert "username" in response.context["form"].errors

@@ -1,46 +1,9 @@
-"""Fixtures for the chat tests: signed-in WebSocket communicators against the full ASGI app.
-
-There is no pytest-asyncio here: a test writes ``async def scenario()`` and runs it with
-``run(scenario)`` (asgiref's async_to_sync, so database_sync_to_async works inside).
-"""
+"""Fixtures for the chat tests; the WebSocket helpers are in chat_support.py."""
 
 from __future__ import annotations
 
 import pytest
-from asgiref.sync import async_to_sync
-from channels.testing import WebsocketCommunicator
-from django.conf import settings
-from django.test import Client
-
-ORIGIN = b"http://testserver"
-
-
-def run(coro_fn, *args, **kwargs):
-    return async_to_sync(coro_fn)(*args, **kwargs)
-
-
-def session_cookie_for(user) -> str:
-    client = Client()
-    client.force_login(user)
-    return client.cookies[settings.SESSION_COOKIE_NAME].value
-
-
-def communicator(
-    path: str,
-    *,
-    cookie: str | None = None,
-    origin: bytes | None = ORIGIN,
-    host: bytes = b"testserver",
-    application=None,
-) -> WebsocketCommunicator:
-    from ordrom.asgi import application as site_application
-
-    headers = [(b"host", host)]
-    if origin is not None:
-        headers.append((b"origin", origin))
-    if cookie:
-        headers.append((b"cookie", f"{settings.SESSION_COOKIE_NAME}={cookie}".encode()))
-    return WebsocketCommunicator(application or site_application, path, headers=headers)
+from chat_support import session_cookie_for
 
 
 @pytest.fixture
@@ -64,17 +27,11 @@ def _role_groups(request):
         Group.objects.get_or_create(name=role.value)
 
 
-async def until(ws, frame_type: str, *, timeout: float = 3, **match):
-    """Read frames until one of *frame_type* (matching the given fields) arrives."""
-    while True:
-        frame = await ws.receive_json_from(timeout=timeout)
-        if frame.get("type") == frame_type and all(frame.get(k) == v for k, v in match.items()):
-            return frame
+@pytest.fixture(autouse=True)
+def _chat_threads_closed():
+    """The chat's database threads keep their connections between calls; drop them after
+    each test, so none holds the test database when it is flushed or dropped."""
+    yield
+    from chat.consumers import close_chat_pool
 
-
-async def drain(ws, timeout: float = 0.2) -> list[dict]:
-    """Every frame that arrives until the socket is quiet."""
-    frames = []
-    while not await ws.receive_nothing(timeout=timeout):
-        frames.append(await ws.receive_json_from())
-    return frames
+    close_chat_pool()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import communicator, drain, run, until
+from chat_support import communicator, drain, run, until
 from django.utils import timezone
 
 from chat import services
@@ -178,7 +178,12 @@ def test_supervisor_cannot_write_into_a_chat_they_do_not_hold(
         await ws.connect()
         await until(ws, "queue")
         await ws.send_json_to({"type": "message", "conversation": conversation.pk, "text": "x"})
-        assert (await until(ws, "error"))["code"] == "forbidden"
+        refused = await until(ws, "error")
+        assert refused["code"] == "forbidden"
+        # Someone else's chat reads like a made-up id: the error tells nothing about it.
+        made_up = {"type": "message", "conversation": conversation.pk + 1000, "text": "x"}
+        await ws.send_json_to(made_up)
+        assert (await until(ws, "error"))["message"] == refused["message"]
         await ws.send_json_to({"type": "resume", "conversation": conversation.pk, "after": 0})
         assert (await until(ws, "error"))["code"] == "forbidden"
         await ws.disconnect()

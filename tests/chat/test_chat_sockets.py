@@ -13,7 +13,7 @@ import pytest
 from channels.auth import AuthMiddlewareStack
 from channels.db import database_sync_to_async
 from channels.routing import URLRouter
-from conftest import communicator, run
+from chat_support import communicator, run
 from django.urls import path
 
 from chat import sockets
@@ -124,6 +124,8 @@ def test_bad_frames_get_clear_errors_and_the_socket_survives(member, session_coo
             (json.dumps({"type": "say", "text": 5}), "bad_frame"),
             (json.dumps({"type": "say", "text": "x", "extra": 1}), "bad_frame"),
             (json.dumps({"type": "say", "text": "x" * 4001}), "too_long"),
+            # A lone surrogate is valid JSON but no character: refused, not a server error.
+            ('{"type": "say", "text": "a\\ud800b"}', "bad_text"),
             ("[" * 5000 + "]" * 5000, "bad_json"),
             (json.dumps({"type": "boom"}), "server_error"),
             (json.dumps({"type": "deny"}), "forbidden"),

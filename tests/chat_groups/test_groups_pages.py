@@ -252,7 +252,10 @@ def test_console_actions_mute_remove_topic_and_close(client_for, running, member
 
 def test_coordinator_schedules_a_series_from_the_form(client_for, coordinator, supervisor):
     client = client_for(coordinator)
-    data = {"title_nb": "Sorg", "title_en": "", "topic_nb": "", "topic_en": "", "weekday": "3",
+    # Tomorrow's weekday: every one of the coming weeks' sessions lies ahead, whatever the time
+    # of day the test runs (a session earlier today would already have started).
+    weekday = str((timezone.localdate().weekday() + 1) % 7)
+    data = {"title_nb": "Sorg", "title_en": "", "topic_nb": "", "topic_en": "", "weekday": weekday,
             "start_time": "18:00", "capacity": "6", "supervisor": str(supervisor.pk),
             "starts_on": timezone.localdate().isoformat(), "is_active": "on"}
     response = client.post("/admin/samtalerom/series/new/", data)

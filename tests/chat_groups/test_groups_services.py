@@ -236,6 +236,25 @@ def test_messages_get_consecutive_sequence_numbers(session, place, member, super
     assert [m.seq for m in services.messages_after(session_id=session.pk, after_seq=1)] == [2]
 
 
+def test_a_post_resent_with_its_client_id_is_stored_once(session, place, member, supervisor):
+    at = during(session)
+    first = services.message_post(
+        session_id=session.pk, by=member, text="Hei", now=at, client_id="k-1"
+    )
+    again = services.message_post(
+        session_id=session.pk, by=member, text="Hei", now=at, client_id="k-1"
+    )
+    assert again.pk == first.pk
+    # The same id from someone else, or no id at all, is a post of its own.
+    staff = services.message_post(
+        session_id=session.pk, by=supervisor, text="Hei", now=at, client_id="k-1"
+    )
+    plain = [services.message_post(session_id=session.pk, by=member, text="Hei", now=at)
+             for _ in range(2)]
+    assert len({first.pk, staff.pk, *(m.pk for m in plain)}) == 4
+    assert GroupMessage.objects.filter(session=session).count() == 4
+
+
 def test_message_length_is_limited(session, place, member):
     with pytest.raises(ValidationError):
         services.message_post(session_id=session.pk, by=member, text="x" * 4001,

@@ -219,6 +219,7 @@ def _prod_local_server(tmp_dir: Path, run_id: str):
             ORDROM_CACHE_PREFIX=f"ordrom-e2e-{run_id}",
             ORDROM_CHANNEL_PREFIX=f"ordrom-e2e-{run_id}",
             ORDROM_SIGNUP_RATE_LIMIT="100/m/ip",
+            ORDROM_LOGIN_RATE_LIMIT="1000/m/ip",
         )
         subprocess.run([str(PROD_LOCAL_SCRIPT), "stop"], env=env, check=False)  # noqa: S603
         started = subprocess.run(  # noqa: S603
@@ -269,6 +270,8 @@ def live_server_e2e(tmp_path_factory) -> LiveServer:
             ORDROM_STAFF_REQUIRE_2FA="true",
             # Every browser here comes from 127.0.0.1: many sign-ups a minute are the tests.
             ORDROM_SIGNUP_RATE_LIMIT="100/m/ip",
+            # The privacy suite signs every member in, one after another, to leave.
+            ORDROM_LOGIN_RATE_LIMIT="1000/m/ip",
             PYTHONUNBUFFERED="1",
         )
         env.pop("DJANGO_ENV", None)
@@ -335,10 +338,65 @@ def browser(playwright_instance):
     browser.close()
 
 
+# --- Content-Security-Policy violations, in every page of every context ------------------------
+
+# Each page of every context the browser fixture makes reports its violations here, through
+# an init script (it runs in every frame before the page's own scripts, so a violation while
+# the HTML is parsed counts too) that calls a binding of the context. A test fails when any
+# page it opened, in any context, reported one (pytest_runtest_call / _teardown below).
+CSP_WATCH_BINDING = "__ordromCspViolation"
+CSP_WATCH_SCRIPT = f"""
+document.addEventListener("securitypolicyviolation", (event) => {{
+  window.{CSP_WATCH_BINDING}({{
+    directive: event.effectiveDirective,
+    blocked: event.blockedURI,
+    source: event.sourceFile,
+    line: event.lineNumber,
+    sample: event.sample,
+    page: document.location.href,
+  }});
+}}, true);
+"""
+_csp_violations: list[dict] = []
+_csp_seen = 0
+_watched_contexts: list = []
+
+
+def watch_csp(context) -> None:
+    context.expose_function(CSP_WATCH_BINDING, lambda violation: _csp_violations.append(violation))
+    context.add_init_script(CSP_WATCH_SCRIPT)
+    _watched_contexts.append(context)
+    context.on("close", lambda ctx: _watched_contexts.remove(ctx))
+
+
+def _new_csp_violations() -> list[str]:
+    """The violations reported since the last call. A round trip into each open page first:
+    a binding call the page made before it is delivered before the answer."""
+    global _csp_seen
+    for context in list(_watched_contexts):
+        for open_page in context.pages:
+            with contextlib.suppress(Exception):  # closed or navigating: nothing pending
+                open_page.evaluate("0")
+    new, _csp_seen = _csp_violations[_csp_seen:], len(_csp_violations)
+    return [
+        f"CSP violation on {v['page']}: {v['directive']} blocked {v['blocked'] or 'inline'}"
+        f" ({v['source']}:{v['line']} {v['sample']!r})"
+        for v in new
+    ]
+
+
+@pytest.fixture
+def csp_violations():
+    """take(): the CSP violations reported since the last look, which then no longer fail
+    the test (for a test that provokes one on purpose)."""
+    return _new_csp_violations
+
+
 class _ProdLocalBrowser:
     """The browser, whose new contexts (a test's second person, say) get what the context
     fixture gives under prod-local: the throw-away certificate accepted, and the members'
-    daphne pin (staff_with_totp moves staff to the other process)."""
+    daphne pin (staff_with_totp moves staff to the other process). Every page of every
+    context is watched for Content-Security-Policy violations."""
 
     def __init__(self, browser):
         self._browser = browser
@@ -350,6 +408,7 @@ class _ProdLocalBrowser:
         if PROD_LOCAL:
             kwargs.setdefault("ignore_https_errors", True)
         context = self._browser.new_context(**kwargs)
+        watch_csp(context)
         if kwargs.get("base_url"):
             pin_to_node(context, "a", kwargs["base_url"])
         return context
@@ -396,9 +455,19 @@ def page(context, live_server_e2e):
 def pytest_runtest_call(item):
     result = yield
     page = getattr(item, "funcargs", {}).get("page")
-    problems = getattr(page, "ordrom_problems", None)
+    problems = [*getattr(page, "ordrom_problems", ()), *_new_csp_violations()]
     if problems:
         pytest.fail("The browser reported problems:\n" + "\n".join(problems), pytrace=False)
+    return result
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """Violations delivered while the test's contexts closed still belong to the test."""
+    result = yield
+    late = _new_csp_violations()
+    if late:
+        pytest.fail("The browser reported problems:\n" + "\n".join(late), pytrace=False)
     return result
 
 
@@ -435,8 +504,9 @@ def totp_code():
 
 @pytest.fixture
 def new_pseudonym():
-    """A pseudonym nobody has used in this session's database."""
-    return lambda stem="Skrivelyst": f"{stem}{secrets.randbelow(10**6):06d}"
+    """A pseudonym nobody has used in this session's database. Its number never starts
+    with 0: "00…" reads as an international phone number, which a pseudonym may not hold."""
+    return lambda stem="Skrivelyst": f"{stem}{secrets.randbelow(900_000) + 100_000}"
 
 
 def wait_for_fresh_totp_window(margin: float = 3.0) -> None:
@@ -468,7 +538,7 @@ def staff_with_totp(live_server_e2e):
     from playwright.sync_api import expect
 
     def sign_in(page, role: str = "supervisor", username: str | None = None) -> StaffLogin:
-        username = username or f"Veileder{secrets.randbelow(10**6):06d}"
+        username = username or f"Veileder{secrets.randbelow(900_000) + 100_000}"
         password = live_server_e2e.create_staff(username, role=role)
         pin_to_node(page.context, "b", live_server_e2e.url)  # staff on the other process
         page.goto("/admin/")

@@ -136,7 +136,7 @@ def _wait_for_fresh_totp_window(margin: float = 3.0) -> None:
 def test_staff_sets_up_two_factor_then_needs_the_code_to_reach_the_admin(
     page: Page, live_server_e2e, totp_code
 ):
-    username = f"Kari{secrets.randbelow(10**6):06d}"
+    username = f"Kari{secrets.randbelow(900_000) + 100_000}"
     password = live_server_e2e.create_staff(username, role="supervisor")
 
     # The staff workspace sends a signed-out person to the one login.

@@ -10,11 +10,12 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.test import override_settings
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from forum_services_support import NOW, joined, make_trusted
 
 from forum import personal_data, services
 from forum.models import (
+    TITLE_REMOVED,
     Category,
     ModerationAction,
     Post,
@@ -24,7 +25,7 @@ from forum.models import (
     Topic,
     WatchedWord,
 )
-from ordrom import crisis
+from ordrom import crisis, notifications
 from ordrom import personal_data as registry
 from ordrom.models import Notification
 
@@ -998,7 +999,7 @@ def test_export_lists_the_members_posts_and_topics(
     theirs = published_topic(other_trusted, post_moderated, title="Ditt emne")
     reply(trusted, theirs, "Mitt svar", now=NOW + MINUTE)
     services.post_recognise(post=own.posts.get(), member=trusted, now=NOW)
-    report(theirs.posts.first(), trusted)
+    report(theirs.posts.first(), trusted, text="Står det et navn her?")
 
     data = registry.export_user(trusted)["forum"]
 
@@ -1008,7 +1009,11 @@ def test_export_lists_the_members_posts_and_topics(
         ("Ditt emne", "Mitt svar", "published"),
     ]
     assert data["topics_started"] == ["Mitt emne"]
-    assert (data["recognised_posts"], data["reports_made"]) == (1, 1)
+    assert data["recognised_posts"] == 1
+    # What the member wrote in a report is theirs too.
+    assert [(r["topic"], r["reason"], r["text"]) for r in data["reports_made"]] == [
+        ("Ditt emne", "harassment", "Står det et navn her?")
+    ]
 
 
 def test_erase_removes_text_unlinks_author_and_keeps_others_replies(
@@ -1023,6 +1028,14 @@ def test_erase_removes_text_unlinks_author_and_keeps_others_replies(
     services.post_recognise(post=others_reply, member=trusted, now=NOW)
     services.post_recognise(post=others_reply, member=third_member, now=NOW)
     report(theirs.posts.first(), trusted, text="Et navn")
+    # What the other author was told about their reply names the topic by its title.
+    told = notifications.notify(
+        recipient=other_trusted,
+        kind=services.NOTIFY_APPROVED,
+        subject=with_replies.title,
+        url=f"/forum/t/{with_replies.pk}/",
+        now=NOW,
+    )
 
     registry.erase_user(trusted)
 
@@ -1030,6 +1043,14 @@ def test_erase_removes_text_unlinks_author_and_keeps_others_replies(
     first = with_replies.posts.order_by("created_at").first()
     assert (first.author, first.status, first.body, first.body_html) == (None, S.DELETED, "", "")
     assert reload(with_replies).author is None
+    # The title is the member's words too: it goes, the topic stays for the others' replies.
+    assert (reload(with_replies).title, reload(with_replies).shown_title) == (
+        "",
+        str(TITLE_REMOVED),
+    )
+    assert reload(told).subject == ""
+    with translation.override("en"):
+        assert str(TITLE_REMOVED) in notifications.text_for(reload(told))
     assert reload(others_reply).body == "Jeg er her."
     assert reload(others_reply).status == S.PUBLISHED
     assert not Topic.objects.filter(pk__in=[alone.pk, held_alone.pk]).exists()

@@ -28,7 +28,7 @@ from friends.models import (
     Profile,
     Report,
 )
-from ordrom import personal_data
+from ordrom import notifications, personal_data
 from ordrom.models import Notification
 
 pytestmark = pytest.mark.django_db
@@ -615,8 +615,16 @@ def test_deleting_the_account_removes_profile_requests_and_messages_partner_sees
 
     conversation = befriend(adult, other_adult)
     services.message_send(conversation=conversation, author=other_adult, body="Svar", now=NOW)
+    services.message_send(conversation=conversation, author=adult, body="Takk", now=NOW)
+    [told] = Notification.objects.filter(recipient=other_adult, kind=services.NOTIFY_MESSAGE)
+    assert told.subject == adult.username
 
     account_delete(user=adult)
+
+    # The partner's notification named the deleted member: the name is gone from it.
+    told.refresh_from_db()
+    assert told.subject == ""
+    assert adult.username not in notifications.text_for(told)
 
     assert not Profile.objects.filter(pk=adult.friend_profile.pk).exists()
     assert not ContactRequest.objects.exists()

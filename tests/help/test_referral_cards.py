@@ -65,10 +65,13 @@ def test_referral_cards_take_the_same_queries_for_two_or_twenty(django_assert_ma
     services = [make_service(categories=[category], hours=AFTERNOONS) for _ in range(20)]
 
     two = _queries_for([s.pk for s in services[:2]])
+    selectors.forget_services()  # read the services afresh again, as after an editor's change
     with django_assert_max_num_queries(two):
         twenty = _queries_for([s.pk for s in services])
 
     assert twenty == two == 4  # services, categories, hours, exceptions
+    # Until a service changes, the cards come from the cached service list: no query at all.
+    assert _queries_for([s.pk for s in services]) == 0
 
 
 def test_tag_renders_a_compact_card_with_name_phone_link_and_status(frozen):

@@ -7,13 +7,22 @@ side sends a message at exponentially spread intervals (mean *mean_interval*). A
 round trip is from the sender's write to the other side's receipt. Then it opens the idle
 sockets and keeps them open for a moment while bench.py reads the server's memory.
 
-Prints JSON: sent, acknowledged, received, lost, p50_ms, p99_ms, connect_errors, idle_open.
+Also measured, to tell the server's time from this client's: the server's "created" stamp
+of each message splits the round trip into sender → server handler and handler → receipt
+(same machine, same clock), the sender's wait for its ack, and this client's own event-loop
+lag. Phases (talk_started, talk_ended, talk_done, idle_ready) go to stderr as JSON lines, so
+bench.py reads the server's CPU time and memory at each.
+
+Prints JSON: sent, acknowledged, received, lost, p50/p99 of each figure, connect errors (and
+their reasons), idle_open.
 """
 
 from __future__ import annotations
 
 import asyncio
 import base64
+import collections
+import datetime as dt
 import json
 import os
 import random
@@ -76,29 +85,59 @@ class Socket:
             head += bytes([0x80 | len(payload)])
         else:
             head += bytes([0x80 | 126]) + struct.pack(">H", len(payload))
-        self.writer.write(head + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(payload)))
+        length = len(payload)
+        key = int.from_bytes((mask * (length // 4 + 1))[:length], "big")
+        masked = (int.from_bytes(payload, "big") ^ key).to_bytes(length, "big")
+        self.writer.write(head + mask + masked)
 
     def close(self):
         if self.writer:
             self.writer.close()
 
 
+def _percentiles(values: list[float]) -> tuple[float | None, float | None]:
+    ordered = sorted(values)
+    if not ordered:
+        return None, None
+    p99 = ordered[max(0, int(len(ordered) * 0.99) - 1)] if len(ordered) >= 100 else None
+    return statistics.median(ordered), p99
+
+
+def _phase(name: str, **extra) -> None:
+    """Tell bench.py (which reads the server's memory and CPU at each phase)."""
+    print(json.dumps({"phase": name, "at": time.time(), **extra}), file=sys.stderr, flush=True)
+
+
 async def main(plan: dict) -> dict:
     host, port, origin = plan["host"], plan["port"], plan["origin"]
-    sent_at: dict[str, float] = {}
+    sent_at: dict[str, tuple[float, float]] = {}  # token: (perf_counter, wall clock) at send
+    ack_wait: dict[tuple[int, str], float] = {}  # (conversation, client_id): perf_counter
     latencies: list[float] = []
+    inbound: list[float] = []  # sender's write → the server's handler (its "created" stamp)
+    outbound: list[float] = []  # the server's handler → the other side's receipt
+    acks: list[float] = []
+    lags: list[float] = []
     acked = 0
     connect_errors = 0
 
     def receiver(side):
         def on_frame(frame):
             nonlocal acked
-            if frame.get("type") == "ack":
+            kind = frame.get("type")
+            if kind == "ack":
                 acked += 1
-            elif frame.get("type") == "message" and frame.get("sender") not in (side, "system"):
+                started = ack_wait.pop((frame.get("conversation"), frame.get("client_id")), None)
+                if started is not None:
+                    acks.append((time.perf_counter() - started) * 1000)
+            elif kind == "message" and frame.get("sender") not in (side, "system"):
                 token = frame["text"]
                 if token in sent_at:
-                    latencies.append((time.perf_counter() - sent_at.pop(token)) * 1000)
+                    now, wall = time.perf_counter(), time.time()
+                    started, started_wall = sent_at.pop(token)
+                    latencies.append((now - started) * 1000)
+                    created = dt.datetime.fromisoformat(frame["created"]).timestamp()
+                    inbound.append((created - started_wall) * 1000)
+                    outbound.append((wall - created) * 1000)
 
         return on_frame
 
@@ -123,16 +162,38 @@ async def main(plan: dict) -> dict:
         pairs.append((conversation["id"], member, staff))
 
     semaphore = asyncio.Semaphore(20)
+    reasons: collections.Counter[str] = collections.Counter()
+
+    retried = 0
 
     async def open_one(sock):
-        nonlocal connect_errors
+        nonlocal connect_errors, retried
         async with semaphore:
-            try:
-                await sock.open()
-            except (TimeoutError, OSError, ConnectionError):
-                connect_errors += 1
+            for attempt in range(3):
+                try:
+                    await sock.open()
+                    return
+                except ConnectionResetError:
+                    # A connection reset during the handshake (a full listen queue on a
+                    # loaded machine): the page's script reconnects after a pause; so do we.
+                    if attempt == 2:
+                        break
+                    retried += 1
+                    await asyncio.sleep(1 + attempt)
+                except (TimeoutError, OSError, ConnectionError) as error:
+                    connect_errors += 1
+                    reasons[f"{type(error).__name__} {error}"[:80]] += 1
+                    return
+            connect_errors += 1
+            reasons["ConnectionResetError, three times"] += 1
 
+    connect_started = time.perf_counter()
     await asyncio.gather(*(open_one(s) for _id, m, st in pairs for s in (m, st)))
+    connect_seconds = time.perf_counter() - connect_started
+    talk_connect_errors = connect_errors
+    # Only conversations with both sides connected talk (a message to a side that never
+    # connected could not arrive and would count as lost).
+    pairs = [(cid, m, st) for cid, m, st in pairs if m.ok and st.ok]
     await asyncio.sleep(3)  # let the consoles' first queue reads settle
 
     deadline = time.perf_counter() + plan["seconds"]
@@ -141,30 +202,50 @@ async def main(plan: dict) -> dict:
     async def talk(conversation_id, sock, side):
         nonlocal counter
         while True:
-            await asyncio.sleep(random.expovariate(1 / plan["mean_interval"]))
-            if time.perf_counter() > deadline:
+            pause = random.expovariate(1 / plan["mean_interval"])
+            left = deadline - time.perf_counter()
+            if pause >= left:  # the talk phase ends at its deadline, not after a long sleep
+                return
+            await asyncio.sleep(pause)
+            if not sock.ok:
                 return
             counter += 1
             token = f"{side}-{conversation_id}-{counter}"
-            sent_at[token] = time.perf_counter()
-            frame = {"type": "message", "text": token}
+            client_id = f"c{counter}"
+            frame = {"type": "message", "text": token, "client_id": client_id}
             if side == "supervisor":
                 frame["conversation"] = conversation_id
+            sent_at[token] = (time.perf_counter(), time.time())
+            ack_wait[(conversation_id, client_id)] = sent_at[token][0]
             sock.send(frame)
 
+    async def watch_lag():
+        """How late this client's own event loop wakes up: its share of any delay."""
+        while time.perf_counter() < deadline:
+            before = time.perf_counter()
+            await asyncio.sleep(0.05)
+            lags.append((time.perf_counter() - before - 0.05) * 1000)
+
+    _phase("talk_started")
     await asyncio.gather(
+        watch_lag(),
         *(talk(cid, m, "member") for cid, m, _st in pairs),
         *(talk(cid, st, "supervisor") for cid, _m, st in pairs),
     )
-    await asyncio.sleep(10)  # the last messages arrive (a loaded machine is slow)
+    _phase("talk_ended")
     sent = counter
+    # The last messages arrive (a loaded machine is slow): wait until none is missing, at
+    # most 30 s.
+    settle = time.perf_counter() + 30
+    while sent_at and time.perf_counter() < settle:
+        await asyncio.sleep(0.2)
     lost = len(sent_at)
     for _cid, m, st in pairs:
         m.close()
         st.close()
     await asyncio.sleep(5)  # the server lets go of the talk phase's sockets
     # bench.py reads the server's memory now, before the idle sockets open.
-    print(json.dumps({"talk_done": True}), file=sys.stderr, flush=True)
+    _phase("talk_done")
     await asyncio.sleep(1)
 
     idle = [
@@ -172,20 +253,40 @@ async def main(plan: dict) -> dict:
     ]
     await asyncio.gather(*(open_one(s) for s in idle))
     idle_open = sum(1 for s in idle if s.ok)
-    print(json.dumps({"idle_ready": idle_open}), file=sys.stderr, flush=True)
-    await asyncio.sleep(plan.get("idle_hold_seconds", 8))
+    idle_connect_errors = connect_errors - talk_connect_errors
+    await asyncio.sleep(2)  # their first frames are answered
+    _phase("idle_ready", idle=idle_open)
+    await asyncio.sleep(plan.get("idle_hold_seconds", 5))
     for s in idle:
         s.close()
 
-    ordered = sorted(latencies)
+    p50, p99 = _percentiles(latencies)
+    in50, in99 = _percentiles(inbound)
+    out50, out99 = _percentiles(outbound)
+    ack50, ack99 = _percentiles(acks)
+    lag50, lag99 = _percentiles(lags)
     return {
         "sent": sent,
+        "sent_per_second": sent / plan["seconds"],
         "acknowledged": acked,
         "received": len(latencies),
         "lost": lost,
-        "p50_ms": statistics.median(ordered) if ordered else None,
-        "p99_ms": ordered[int(len(ordered) * 0.99) - 1] if len(ordered) >= 100 else None,
-        "connect_errors": connect_errors,
+        "p50_ms": p50,
+        "p99_ms": p99,
+        "in_p50_ms": in50,
+        "in_p99_ms": in99,
+        "out_p50_ms": out50,
+        "out_p99_ms": out99,
+        "ack_p50_ms": ack50,
+        "ack_p99_ms": ack99,
+        "lag_p50_ms": lag50,
+        "lag_p99_ms": lag99,
+        "connect_errors": talk_connect_errors,
+        "talking": len(pairs),
+        "connect_seconds": connect_seconds,
+        "idle_connect_errors": idle_connect_errors,
+        "connect_error_reasons": dict(reasons.most_common(5)),
+        "connect_retries": retried,
         "idle_open": idle_open,
     }
 

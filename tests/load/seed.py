@@ -312,3 +312,361 @@ def check_consistency() -> dict[str, int]:
     }
     return {name: count for name, count in problems.items() if count}
 
+
+
+# --- The forum: 10 000 topics with 200 000 posts ------------------------------------------------
+
+TOPIC_TITLES = [
+    "Hvordan kommer man seg gjennom søndagene?",
+    "Noen andre som gruer seg til jul?",
+    "Tips til å sove bedre",
+    "Ny jobb, ingen venner ennå",
+    "Å være ensom i et forhold",
+    "Turte endelig å si det til legen",
+    "Hva gjør dere når tankene kverner?",
+    "En god dag i dag",
+    "Savner pappa",
+    "Flyttet hjemmefra og kjenner ingen",
+    "Hvordan si nei uten dårlig samvittighet",
+    "Noen som vil gå tur i tankene sammen?",
+]
+REPLIES = [
+    "Jeg kjenner meg så godt igjen i det du skriver.",
+    "Takk for at du deler, det hjelper å lese at andre har det likt.",
+    "Det som hjalp meg var å ha en fast rutine om kvelden.",
+    "Du er ikke alene om dette.",
+    "Har du snakket med noen om det? Det kan gjøre en forskjell.",
+    "Her har det vært tungt en stund, men det går litt bedre nå.",
+    "Jeg prøvde å skrive dagbok, og det hjalp overraskende mye.",
+    "Håper du får en fin uke.",
+    "Så fint at du skrev dette.",
+    "Jeg har også hatt det sånn, og det ble bedre med tiden.",
+]
+# The bench member's topic: the topic page measured has many pages of posts.
+BENCH_TOPIC_POSTS = 600
+
+
+@dataclass
+class ForumData:
+    category_slug: str
+    topic_id: int
+    topics: int
+    posts: int
+    published_posts: int
+
+
+def _html_pool(rng: random.Random, pool: list[str], size: int, low: int, high: int):
+    """*size* texts made of *pool* sentences, each with its HTML rendered once by the single
+    sanitiser (as the services store it): 200 000 posts cost 2 000 renderings, not 200 000."""
+    from ordrom.sanitiser import render_user_text
+
+    texts = []
+    for _ in range(size):
+        paragraphs = [_text(rng, pool, low, high) for _ in range(rng.randint(1, 3))]
+        body = "\n\n".join(paragraphs)
+        texts.append((body, render_user_text(body)))
+    return texts
+
+
+@transaction.atomic
+def seed_forum(*, topics: int, posts: int, now: dt.datetime, member_id: int, log=print,
+               seed: int = 7) -> ForumData:
+    """*topics* topics with *posts* posts in all by the generated members (and a few by the
+    bench member), with the counters, visibility and moderation state the services keep:
+
+    - a topic is visible once its first post is published; ``post_count`` counts its
+      published posts, ``last_activity_at`` is its last published post;
+    - a category's ``topic_count`` counts its visible topics, ``last_activity_at`` the latest;
+    - held posts are queued (``queued_at``) with a reason; hidden and deleted posts were
+      published first; a deleted post keeps no text;
+    - every author has a Standing whose ``approved_posts`` counts their published posts.
+    """
+    from forum.models import Category, Post, Standing
+    from forum.models import Topic as ForumTopic
+
+    rng = random.Random(seed)
+    user_model = get_user_model()
+    authors = list(
+        user_model.objects.filter(username__startswith="Benkskriver").values_list("pk", flat=True)
+    )
+    categories = list(Category.objects.filter(is_active=True).order_by("sort_order"))
+    # The first category is the big one (as "loneliness" is): the category page measured.
+    weights = [4] + [1] * (len(categories) - 1)
+    bodies = _html_pool(rng, REPLIES, 2_000, 1, 5)
+    year = dt.timedelta(days=365)
+
+    # Posts per topic: a long tail (most topics short, a few long), summing to *posts*.
+    shares = [min(rng.paretovariate(1.3), 60.0) for _ in range(topics)]
+    spare = max(0, posts - topics - BENCH_TOPIC_POSTS)
+    total_share = sum(shares[1:]) or 1.0
+    counts = [BENCH_TOPIC_POSTS] + [1 + int(spare * s / total_share) for s in shares[1:]]
+    for index in range(posts - sum(counts)):  # what rounding left over
+        counts[1 + index % (topics - 1)] += 1
+
+    topic_rows: list[ForumTopic] = []
+    post_plan: list[list[Post]] = []
+    for index, count in enumerate(counts):
+        category = categories[0] if index == 0 else rng.choices(categories, weights)[0]
+        start = now - rng.random() * year
+        times = sorted(start + rng.random() * (now - start) for _ in range(count - 1))
+        times = [start, *times]
+        topic = ForumTopic(
+            category=category,
+            author_id=member_id if index == 0 else rng.choice(authors),
+            title=rng.choice(TOPIC_TITLES),
+            created_at=start,
+            last_activity_at=start,
+            is_pinned=index != 0 and rng.random() < 0.002,
+            is_locked=index != 0 and rng.random() < 0.01,
+        )
+        rows = []
+        for position, at in enumerate(times):
+            body, html = rng.choice(bodies)
+            author = topic.author_id if position == 0 else rng.choice(authors)
+            if index == 0 and position % 25 == 3:
+                author = member_id  # the bench member writes in their own topic now and then
+            post = Post(author_id=author, body=body, body_html=html, created_at=at,
+                        updated_at=at)
+            roll = 0.5 if index == position == 0 else rng.random()
+            if index == 0:  # the bench topic: its last post waits (the author sees it)
+                held = position == count - 1
+            elif position == 0:  # 1 % of topics are not shown yet
+                held = roll < 0.01
+            else:
+                held = roll < 0.015 or (category.moderation == Category.Moderation.PRE
+                                        and now - at < dt.timedelta(hours=6))
+            if held:
+                post.status = Post.Status.HELD
+                post.hold_reasons = [str(Post.HoldReason.NEW_MEMBER)]
+                post.queued_at = at
+                post.urgent = rng.random() < 0.03
+            elif roll < 0.02:
+                post.status = Post.Status.RETURNED
+                post.moderator_reason = "Vennligst fjern navnet på arbeidsplassen."
+            else:
+                post.status = Post.Status.PUBLISHED
+                post.published_at = post.first_published_at = at
+                if roll > 0.995:
+                    post.status = Post.Status.HIDDEN
+                    post.moderator_reason = "Skjult etter rapporter."
+                elif roll > 0.99:
+                    post.status = Post.Status.DELETED
+                    post.body = post.body_html = ""
+            rows.append(post)
+        published = [p for p in rows if p.status == Post.Status.PUBLISHED]
+        topic.is_visible = rows[0].first_published_at is not None
+        topic.post_count = len(published)
+        if published:
+            topic.last_activity_at = published[-1].published_at
+        topic_rows.append(topic)
+        post_plan.append(rows)
+
+    _bulk(ForumTopic, topic_rows, "forum topics", log)
+    all_posts = []
+    for topic, rows in zip(topic_rows, post_plan, strict=True):
+        for post in rows:
+            post.topic = topic
+            all_posts.append(post)
+    _bulk(Post, all_posts, "forum posts", log)
+
+    for category in categories:
+        visible = [t for t in topic_rows if t.category_id == category.pk and t.is_visible]
+        Category.objects.filter(pk=category.pk).update(
+            topic_count=len(visible),
+            last_activity_at=max((t.last_activity_at for t in visible), default=None),
+        )
+    approved: dict[int, int] = {}
+    for post in all_posts:
+        approved.setdefault(post.author_id, 0)
+        if post.first_published_at is not None:
+            approved[post.author_id] += 1
+    existing = set(Standing.objects.filter(member_id__in=approved).values_list("member_id",
+                                                                                 flat=True))
+    _bulk(
+        Standing,
+        [Standing(member_id=author, approved_posts=n) for author, n in approved.items()
+         if author not in existing],
+        "forum standings",
+        log,
+    )
+    return ForumData(
+        category_slug=categories[0].slug,
+        topic_id=topic_rows[0].pk,
+        topics=len(topic_rows),
+        posts=len(all_posts),
+        published_posts=sum(1 for p in all_posts if p.status == Post.Status.PUBLISHED),
+    )
+
+
+def check_forum_consistency() -> dict[str, int]:
+    """The forum's kept counters agree with the rows."""
+    from django.db.models import Max
+
+    from forum.models import Category, Post
+    from forum.models import Topic as ForumTopic
+
+    published = Q(posts__status=Post.Status.PUBLISHED)
+    problems = {
+        "topics whose post_count is wrong": ForumTopic.objects.annotate(
+            n=Count("posts", filter=published)
+        ).exclude(n=F("post_count")).count(),
+        "categories whose topic_count is wrong": Category.objects.annotate(
+            n=Count("topics", filter=Q(topics__is_visible=True))
+        ).exclude(n=F("topic_count")).count(),
+        "categories whose last activity is wrong": Category.objects.annotate(
+            latest=Max("topics__last_activity_at", filter=Q(topics__is_visible=True))
+        ).exclude(latest=F("last_activity_at")).count(),
+        "held posts not queued": Post.objects.filter(status=Post.Status.HELD,
+                                                     queued_at__isnull=True).count(),
+    }
+    return {name: count for name, count in problems.items() if count}
+
+
+# --- The friend service: a profile for each of the 20 000 members --------------------------------
+
+ABOUT = [
+    "Jeg liker lange turer og gode bøker.",
+    "Søker noen å skrive med om hverdagen.",
+    "Jeg er litt sjenert, men blir pratsom når jeg blir kjent med folk.",
+    "Glad i musikk, særlig gamle plater.",
+    "Jobber turnus og er ofte våken om natten.",
+    "Har nettopp flyttet og vil gjerne bli kjent med noen.",
+    "Liker å lage mat og prøver nye oppskrifter hver helg.",
+    "Jeg skriver helst lange brev.",
+]
+AGE_BANDS = ["13-15", "16-17", "18-25", "26-35", "36-50", "51-65", "66+"]
+AGE_WEIGHTS = [3, 5, 20, 22, 25, 17, 8]
+
+
+@dataclass
+class FriendsData:
+    profiles: int
+    listed: int
+    bench_profile_id: int
+
+
+@transaction.atomic
+def seed_friends(*, now: dt.datetime, member_id: int, log=print, seed: int = 11) -> FriendsData:
+    """A friend profile with 1–5 interests for every generated member (most approved and
+    listed, the rest waiting, paused, returned, expired or deleted, as the services leave
+    them), an approved adult profile for the bench member, and what makes the browse
+    filter real: blocks both ways, suspended members, open contact requests and two
+    conversations with unread letters for the bench member."""
+    from friends.models import (
+        Block,
+        ContactRequest,
+        Conversation,
+        FriendStanding,
+        Interest,
+        Message,
+        Profile,
+        Region,
+    )
+    from friends.models import Gender as FriendGender
+
+    rng = random.Random(seed)
+    user_model = get_user_model()
+    members = list(
+        user_model.objects.filter(username__startswith="Benkskriver").values_list("pk", flat=True)
+    )
+    interests = list(Interest.objects.filter(is_active=True).values_list("pk", flat=True))
+    texts = _html_pool(rng, ABOUT, 1_000, 1, 4)
+    regions = Region.values
+    genders = [*FriendGender.values, ""]
+    lifetime = dt.timedelta(days=60)
+    S = Profile.Status
+
+    profiles = []
+    for member in [*members, member_id]:
+        about, html = rng.choice(texts)
+        submitted = now - dt.timedelta(days=rng.uniform(0, 200))
+        profile = Profile(
+            member_id=member,
+            age_band="36-50" if member == member_id else rng.choices(AGE_BANDS, AGE_WEIGHTS)[0],
+            region=rng.choice(regions),
+            gender=rng.choice(genders),
+            about=about,
+            about_html=html,
+            created_at=submitted - dt.timedelta(days=rng.uniform(0, 100)),
+            submitted_at=submitted,
+        )
+        roll = 0.0 if member == member_id else rng.random()
+        if roll < 0.85:  # approved and listed, within its 60 days
+            profile.status = S.APPROVED
+            profile.listed_at = now - dt.timedelta(days=rng.uniform(0, 59))
+            profile.expires_at = profile.listed_at + lifetime
+            profile.submitted_at = min(profile.submitted_at, profile.listed_at)
+        elif roll < 0.90:  # approved long ago: expired, asked to renew
+            profile.status = S.APPROVED
+            profile.listed_at = now - dt.timedelta(days=rng.uniform(61, 200))
+            profile.expires_at = profile.listed_at + lifetime
+            profile.submitted_at = min(profile.submitted_at, profile.listed_at)
+            profile.expiry_notified = True
+        elif roll < 0.94:
+            profile.status = S.PENDING
+            profile.submitted_at = now - dt.timedelta(hours=rng.uniform(0, 72))
+        elif roll < 0.97:
+            profile.status = S.PAUSED
+        elif roll < 0.99:
+            profile.status = S.RETURNED
+            profile.return_reason = "Vennligst ikke skriv hvor du jobber."
+        else:
+            profile.status = S.DELETED
+            profile.about = profile.about_html = ""
+        profiles.append(profile)
+    _bulk(Profile, profiles, "friend profiles", log)
+    through = Profile.interests.through
+    _bulk(
+        through,
+        [
+            through(profile_id=p.pk, interest_id=i)
+            for p in profiles
+            if p.status != S.DELETED
+            for i in rng.sample(interests, min(len(interests), rng.randint(1, 5)))
+        ],
+        "profile interests",
+        log,
+    )
+
+    # Around the bench member: 5 blocked by them, 5 who blocked them, 50 suspended members,
+    # 4 open requests to them, and 2 conversations with letters, some unread.
+    adults = [p.member_id for p in profiles[:-1]
+              if p.status == S.APPROVED and p.age_band not in AGE_BANDS[:2]]
+    others = rng.sample(adults, 70)
+    _bulk(
+        Block,
+        [Block(blocker_id=member_id, blocked_id=m, created_at=now) for m in others[:5]]
+        + [Block(blocker_id=m, blocked_id=member_id, created_at=now) for m in others[5:10]],
+        "blocks",
+        log,
+    )
+    _bulk(
+        FriendStanding,
+        [FriendStanding(member_id=m, suspended_until=now + dt.timedelta(days=7),
+                        suspension_reason="Brudd på reglene.") for m in others[10:60]],
+        "friend suspensions",
+        log,
+    )
+    ContactRequest.objects.bulk_create(
+        [ContactRequest(sender_id=m, recipient_id=member_id, message=about, message_html=html,
+                        created_at=now - dt.timedelta(hours=n))
+         for n, (m, (about, html)) in enumerate(zip(others[60:64], texts, strict=False))]
+    )
+    for m in others[64:66]:
+        a, b = sorted((m, member_id))
+        started = now - dt.timedelta(days=10)
+        conversation = Conversation.objects.create(
+            member_a_id=a, member_b_id=b, created_at=started, last_message_at=now
+        )
+        Message.objects.bulk_create(
+            [Message(conversation=conversation, author_id=(m, member_id)[n % 2], body=about,
+                     body_html=html, created_at=started + dt.timedelta(hours=n * 12),
+                     read_at=None if n >= 16 else now)
+             for n, (about, html) in enumerate(texts[:20])]
+        )
+    bench_profile = profiles[-1]
+    return FriendsData(
+        profiles=len(profiles),
+        listed=sum(1 for p in profiles if p.status == S.APPROVED and p.expires_at > now),
+        bench_profile_id=bench_profile.pk,
+    )

@@ -76,3 +76,36 @@ def test_a_visitor_letter_is_stored_while_redis_is_down(redis_down):
     )
     assert response.status_code == 200
     assert Letter.objects.filter(body__startswith="Det er stille her").count() == 1
+
+
+def _reachable_redis() -> str:
+    import os
+
+    import redis
+
+    url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=0.5).ping()
+    except (redis.RedisError, OSError):
+        pytest.skip(f"no Redis at {url}")
+    return url
+
+
+def test_clearing_the_cache_leaves_other_prefixes_in_the_same_redis_alone():
+    # Django's RedisCache.clear() is FLUSHDB: a test run's (or an operator's) cache.clear()
+    # emptied the rate-limit counters of another site or run sharing the database.
+    from django.core.cache.backends.redis import RedisCache
+
+    from ordrom.cache import ResilientRedisCache
+
+    url = _reachable_redis()
+    ours = ResilientRedisCache(url, {"KEY_PREFIX": "ordrom-clear-[a]*"})
+    theirs = RedisCache(url, {"KEY_PREFIX": "ordrom-clear-[b]"})
+    ours.set_many({f"k{i}": i for i in range(2500)})
+    theirs.set("counter", 5)
+    try:
+        assert ours.clear() is True
+        assert ours.get("k0") is None and ours.get("k2499") is None
+        assert theirs.get("counter") == 5
+    finally:
+        theirs.delete("counter")

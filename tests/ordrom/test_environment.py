@@ -11,6 +11,7 @@ from pathlib import Path
 import psycopg
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.module_loading import import_string
 
 from ordrom import environment as E
 
@@ -87,7 +88,10 @@ def test_redis_url_gives_the_channels_redis_pubsub_layer_and_a_redis_cache():
     layer = E.channel_layers(env)["default"]
     cache = E.caches(env)["default"]
 
-    assert layer["BACKEND"] == "channels_redis.pubsub.RedisPubSubChannelLayer"
+    # channels_redis' pub/sub layer (ordrom.channel_layer publishes without its shard lock).
+    assert layer["BACKEND"] == "ordrom.channel_layer.PubSubChannelLayer"
+    backend = import_string(layer["BACKEND"])
+    assert issubclass(backend, import_string("channels_redis.pubsub.RedisPubSubChannelLayer"))
     assert layer["CONFIG"]["hosts"] == ["redis://127.0.0.1:6379/3"]
     assert cache["BACKEND"] == "ordrom.cache.ResilientRedisCache"
     assert cache["LOCATION"] == "redis://127.0.0.1:6379/3"

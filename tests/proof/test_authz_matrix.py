@@ -31,6 +31,7 @@ from django.conf import settings
 from django.db import transaction
 from django.test import Client
 from django.urls import resolve
+from security_headers import assert_security_headers
 
 ROUTES = {route.key: route for route in walk_urls()}
 
@@ -93,6 +94,7 @@ chatgroups_note                login/login 403/403     403/403     405/redir   4
 chatgroups_mute                login/login 403/403     403/403     405/redir   403/403     405/redir   403/403     2fa/2fa
 chatgroups_remove              login/login 403/403     403/403     405/redir   403/403     405/redir   403/403     2fa/2fa
 quick_exit                     redir/redir redir/redir redir/redir redir/redir redir/redir redir/redir redir/redir redir/redir
+media_image                    404/405     404/405     404/405     404/405     404/405     404/405     404/405     404/405
 callback_request               ok/ok       ok/ok       ok/ok       ok/ok       ok/ok       ok/ok       ok/ok       ok/ok
 callback_request_sent          ok/ok       ok/ok       ok/ok       ok/ok       ok/ok       ok/ok       ok/ok       ok/ok
 letters:index                  login/login ok/405      ok/405      ok/405      ok/405      ok/405      ok/405      ok/405
@@ -235,12 +237,22 @@ def _check(world, path: str, role: str, expected: str):
     leaks_post = _leaks(got_post)
     got = f"{outcome(got_get)}/{outcome(got_post)}"
     assert got == expected, f"{role} {path}: {got}, expected {expected}"
+    # Suite 5 of the proof issue rides on the same requests: every answer has the headers.
+    for response in (got_get, got_post):
+        assert_security_headers(response, path, signed_in=_still_signed_in(response, role))
     may_read = role == "owner" or (path.startswith("/admin/") and role in STAFF)
     if not may_read:
         assert not leaks_get, f"{role} GET {path} shows the victim's {leaks_get}"
         assert not leaks_post, f"{role} POST {path} shows the victim's {leaks_post}"
     elif role == "owner" and path.startswith("/admin/"):
         assert not (leaks_get or leaks_post)
+
+
+def _still_signed_in(response, role: str) -> bool:
+    """Whether the answer went to a signed-in person: the role's session, unless the request
+    itself signed them out (the matrix POSTs to the logout page too)."""
+    user = getattr(response.wsgi_request, "user", None)
+    return role != "anonymous" and (user is None or user.is_authenticated)
 
 
 def _cases():
@@ -324,6 +336,7 @@ def test_wagtail_admin_url_sends_visitors_to_the_login(world, key):
     response = _client(world, "anonymous").get(path)
     assert outcome(response) == expected, path
     assert not _leaks(response)
+    assert_security_headers(response, path)
 
 
 @pytest.mark.django_db

@@ -1,0 +1,78 @@
+"""Rendered posts, kept in the cache and shared by every reader who sees them the same way.
+
+A topic page shows up to 30 posts, each with its actions (recognise, quote, report with its
+reasons, edit); rendering them is most of the page's cost. A post's HTML depends only on the
+post as it is now, on how this reader relates to it (signed in, their own post, recognised
+it, moderator) and on the language, so the key is a digest of exactly those inputs: any
+change to the post (an edit, a moderator's decision, a new recognition, the author leaving)
+makes a new key, and nothing needs to be forgotten. The CSRF token is personal: posts are
+rendered with a placeholder, which each request replaces with its own token.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.core.cache import cache
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
+
+TEMPLATE = "forum/includes/post.html"
+CACHE_SECONDS = 600
+CSRF_PLACEHOLDER = "ordrom-csrf-placeholder-9f1c"
+_VERSION = 1  # bump when post.html or what it reads changes
+
+
+def _key(post, *, topic, signed_in: bool, is_moderator: bool) -> str:
+    author = post.author.get_username() if post.author_id and post.author else None
+    inputs = (
+        _VERSION,
+        translation.get_language(),
+        timezone.get_current_timezone_name(),
+        topic.pk,
+        post.pk,
+        post.status,
+        post.created_at.isoformat(),
+        author,
+        post.body_html,
+        post.moderator_reason,
+        post.edit_note,
+        post.recognise_count,
+        signed_in,
+        post.is_own,
+        post.recognised_by_viewer,
+        is_moderator,
+    )
+    return "forum:post:" + hashlib.blake2b(repr(inputs).encode(), digest_size=20).hexdigest()
+
+
+def rendered_posts(request, posts, *, topic, report_reasons, is_moderator: bool) -> list[str]:
+    """The HTML of *posts* (with ``is_own`` and ``recognised_by_viewer`` set) for this reader."""
+    signed_in = request.user.is_authenticated
+    keys = [_key(p, topic=topic, signed_in=signed_in, is_moderator=is_moderator) for p in posts]
+    found = cache.get_many(keys)
+    missing = {}
+    for key, post in zip(keys, posts, strict=True):
+        if key not in found:
+            missing[key] = render_to_string(
+                TEMPLATE,
+                {
+                    "post": post,
+                    "topic": topic,
+                    "user": request.user,
+                    "can_write": signed_in,
+                    "is_moderator": is_moderator,
+                    "report_reasons": report_reasons,
+                    "csrf_token": CSRF_PLACEHOLDER,
+                },
+            )
+    if missing:
+        cache.set_many(missing, CACHE_SECONDS)
+        found.update(missing)
+    html = [found[key] for key in keys]
+    if any(CSRF_PLACEHOLDER in part for part in html):
+        token = get_token(request)
+        html = [part.replace(CSRF_PLACEHOLDER, token) for part in html]
+    return [mark_safe(part) for part in html]  # noqa: S308 (rendered by our own template)

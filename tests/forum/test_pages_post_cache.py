@@ -1,0 +1,92 @@
+"""A topic's posts are rendered once and shared from the cache by readers who see them the
+same way (forum/fragments.py); each reader still gets their own forms, tokens and state, and a
+change to a post shows on the next request."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+from forum_pages_support import english, make_category, reply, start_topic, trust  # noqa: F401
+
+from forum import services
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
+
+
+@pytest.fixture
+def topic(member, other_member):
+    trust(member)
+    trust(other_member)
+    topic = start_topic(member, make_category(), title="Lange kvelder", body="Kveldene er lange.")
+    return topic.topic
+
+
+def reader(user) -> Client:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    return client
+
+
+def recognise_form(html: str, post_pk: int) -> tuple[str, str]:
+    """The action and CSRF token of the "I recognise this" form of one post."""
+    form = re.search(
+        rf'<form method="post" action="(/[^"]*/{post_pk}/[^"]*)" class="inline-form">\s*'
+        r'<input type="hidden" name="csrfmiddlewaretoken" value="([^"]+)">',
+        html,
+    )
+    assert form, "no recognise form"
+    return form.group(1), form.group(2)
+
+
+def test_each_reader_gets_their_own_working_token_from_the_shared_posts(
+    topic, member, other_member, third_member
+):
+    post = reply(member, topic, body="Jeg sover dårlig.")
+    url = f"/forum/t/{topic.pk}/"
+    first, second = reader(other_member), reader(third_member)
+    first_html = first.get(url).content.decode()
+    second_html = second.get(url).content.decode()  # the same rendered post, from the cache
+    _action, first_token = recognise_form(first_html, post.pk)
+    action, second_token = recognise_form(second_html, post.pk)
+    assert "ordrom-csrf" not in second_html
+
+    response = second.post(action, {"csrfmiddlewaretoken": second_token})
+    assert response.status_code == 302
+    page = second.get(url).content.decode()
+    assert 'aria-pressed="true"' in page  # recognised, and the count went up for everyone
+    assert '<span class="forum-recognise__count">1</span>' in first.get(url).content.decode()
+
+
+def test_the_author_sees_their_own_actions_and_others_do_not(topic, member, other_member):
+    post = reply(member, topic, body="Mitt eget innlegg.")
+    url = f"/forum/t/{topic.pk}/"
+    others = article(reader(other_member).get(url).content.decode(), post.pk)
+    own = article(reader(member).get(url).content.decode(), post.pk)
+    assert "Edit</a>" in own and "Delete</a>" in own and "I recognise this" not in own
+    assert "Edit</a>" not in others and "Report" in others and "I recognise this" in others
+
+
+def article(html: str, post_pk: int) -> str:
+    start = html.index(f'id="post-{post_pk}"')
+    return html[start : html.index("</article>", start)]
+
+
+def test_an_edit_and_a_moderators_decision_show_on_the_next_request(
+    topic, member, other_member, moderator
+):
+    post = reply(member, topic, body="Første utgave.")
+    url = f"/forum/t/{topic.pk}/"
+    client = reader(other_member)
+    assert "Første utgave." in client.get(url).content.decode()
+
+    services.post_edit(post=post, by=member, body="Andre utgave.", now=timezone.now())
+    page = client.get(url).content.decode()
+    assert "Andre utgave." in page and "Første utgave." not in page
+
+    post.refresh_from_db()
+    services.post_hide(post=post, by=moderator, reason="Navn og adresse", now=timezone.now())
+    page = client.get(url).content.decode()
+    assert "Andre utgave." not in page
