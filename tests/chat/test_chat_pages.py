@@ -24,7 +24,7 @@ def open_chat_now():
     ChatOpeningHours.objects.filter(settings=settings).delete()
     for weekday in range(7):
         ChatOpeningHours.objects.create(
-            settings=settings, weekday=weekday, opens=dt.time(0, 0), closes=dt.time(23, 59)
+            settings=settings, weekday=weekday, opens=dt.time(0, 0), closes=dt.time.max
         )
 
 

@@ -446,7 +446,7 @@ settings = SiteSettings.for_site(Site.objects.get(is_default_site=True))
 today = timezone.localdate()
 for day in (today, today + dt.timedelta(days=1)):
     ChatHoursException.objects.create(settings=settings, date=day, closed=False,
-        opens=dt.time(0, 0), closes=dt.time(23, 59), note={note!r})
+        opens=dt.time(0, 0), closes=dt.time.max, note={note!r})
 """
     else:
         code = (

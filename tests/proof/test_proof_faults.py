@@ -77,7 +77,7 @@ settings = SiteSettings.for_site(Site.objects.get(is_default_site=True))
 ChatOpeningHours.objects.filter(settings=settings).delete()
 for weekday in range(7):
     ChatOpeningHours.objects.create(
-        settings=settings, weekday=weekday, opens=dt.time(0, 0), closes=dt.time(23, 59, 59)
+        settings=settings, weekday=weekday, opens=dt.time(0, 0), closes=dt.time.max
     )
 result = None
 """
