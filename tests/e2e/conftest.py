@@ -34,6 +34,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+from pg_admin import maintenance_connect
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -125,21 +126,6 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _postgres_admin_connect(url: str):
-    import psycopg
-
-    parts = urlsplit(url)
-    # The maintenance database exists on every cluster; the one named in the URL may not.
-    return psycopg.connect(
-        dbname="postgres",
-        user=parts.username or None,
-        password=parts.password or None,
-        host=parts.hostname or None,
-        port=parts.port or None,
-        autocommit=True,
-    )
-
-
 @contextlib.contextmanager
 def _e2e_database(tmp_dir: Path):
     """Yield the DATABASE_URL of a database made for this session, and remove it after.
@@ -160,14 +146,14 @@ def _e2e_database(tmp_dir: Path):
     # must not drop each other's database.
     database = f"ordrom_e2e_{os.getpid()}_{secrets.token_hex(3)}"
     name = sql.Identifier(database)
-    with _postgres_admin_connect(url) as conn:
+    with maintenance_connect(url) as conn:
         conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
         conn.execute(sql.SQL("CREATE DATABASE {}").format(name))
     parts = urlsplit(url)
     try:
         yield urlunsplit(parts._replace(path="/" + database))
     finally:
-        with _postgres_admin_connect(url) as conn:
+        with maintenance_connect(url) as conn:
             conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
 
 

@@ -33,6 +33,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
+from pg_admin import maintenance_connect
+
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
@@ -121,24 +123,10 @@ _template: dict[str, str] = {}
 _cleanups: list = []
 
 
-def _admin(url: str):
-    import psycopg
-
-    parts = urlsplit(url)
-    return psycopg.connect(
-        dbname="postgres",
-        user=parts.username or None,
-        password=parts.password or None,
-        host=parts.hostname or None,
-        port=parts.port or None,
-        autocommit=True,
-    )
-
-
 def _drop_postgres(url: str, name: str) -> None:
     from psycopg import sql
 
-    with contextlib.suppress(Exception), _admin(url) as conn:
+    with contextlib.suppress(Exception), maintenance_connect(url) as conn:
         drop = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)")
         conn.execute(drop.format(sql.Identifier(name)))
 
@@ -159,7 +147,7 @@ def _migrated_template() -> str:
 
         url = os.environ["DATABASE_URL"]
         name = f"ordrom_proof_tmpl_{os.getpid()}_{secrets.token_hex(3)}"
-        with _admin(url) as conn:
+        with maintenance_connect(url) as conn:
             conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
         _cleanups.append(lambda: _drop_postgres(url, name))
         env["DATABASE_URL"] = urlunsplit(urlsplit(url)._replace(path="/" + name))
@@ -200,7 +188,7 @@ def fresh_database(directory: Path) -> tuple[str, str]:
 
     url = os.environ["DATABASE_URL"]
     name = f"ordrom_proof_{os.getpid()}_{secrets.token_hex(3)}"
-    with _admin(url) as conn:
+    with maintenance_connect(url) as conn:
         conn.execute(
             sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
                 sql.Identifier(name), sql.Identifier(template)
