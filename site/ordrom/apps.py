@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class OrdromConfig(AppConfig):
+    name = "ordrom"
+
+    def ready(self):
+        from ordrom import admin_sidebar
+
+        admin_sidebar.install()
