@@ -134,7 +134,7 @@ def queue(request):
     topics = list(Topic.objects.all())
     filter_form = QueueFilterForm(request.GET, topics=topics)
     filters = filter_form.filters()
-    letters = selectors.reply_queue(viewer=request.user, now=now, filters=filters)
+    letters = selectors.reply_queue_rows(viewer=request.user, now=now, filters=filters)
     counts = selectors.queue_counts(now=now)
     paginator = Paginator(letters, PAGE_SIZE)
     if filters == selectors.QueueFilters():
@@ -164,24 +164,26 @@ def queue(request):
 
 
 def _queue_rows(letters, *, viewer, now: dt.datetime, csrf_token: str) -> list[dict]:
-    """Each letter with its table row as HTML (templates/letters/admin/queue.html prints
-    them)."""
+    """Each letter's id with its table row as HTML (templates/letters/admin/queue.html prints
+    them), from the plain values of ``selectors.reply_queue_rows``."""
     letter_url, claim_url = _pk_url("letters_letter"), _pk_url("letters_claim")
     urgent_tag = format_html(' <strong class="letters-tag letters-tag--urgent">{}</strong>',
                              _("Urgent"))
     review = " · " + _("waiting for review")
+    english = (translation.get_language() or "nb")[:2] == "en"  # as bilingual.localized
     rows = []
     for letter in letters:
-        thread = letter.thread
-        url = letter_url(letter.pk)
-        left, overdue = time_left(letter.due_at, now)
-        claimed = letter.claim_is_active(now)
-        mine = claimed and letter.claimed_by_id == viewer.pk
-        if letter.is_follow_up:
+        pk = letter["id"]
+        url = letter_url(pk)
+        left, overdue = time_left(letter["due_at"], now)
+        expires = letter["claim_expires_at"]
+        claimed = bool(letter["claimed_by_id"] and expires and expires > now)
+        mine = claimed and letter["claimed_by_id"] == viewer.pk
+        if letter["is_follow_up"]:
             kind = _("Follow-up")
-            if thread.supervisor_id:
+            if letter["thread__supervisor_id"]:
                 before = _("answered before by %(name)s") % {
-                    "name": thread.supervisor.get_username()
+                    "name": letter["thread__supervisor__username"]
                 }
                 kind = f"{kind} ({before})"
         else:
@@ -191,7 +193,7 @@ def _queue_rows(letters, *, viewer, now: dt.datetime, csrf_token: str) -> list[d
             action = format_html('<a class="button button-small" href="{}">{}</a>',
                                  url, _("Continue"))
         elif claimed:
-            holder = letter.claimed_by.get_username()
+            holder = letter["claimed_by__username"]
             action = format_html(
                 '<a class="button button-small button-secondary" href="{}">{}</a>',
                 url, _("Read"),
@@ -202,21 +204,27 @@ def _queue_rows(letters, *, viewer, now: dt.datetime, csrf_token: str) -> list[d
                 '<form method="post" action="{}"><input type="hidden" '
                 'name="csrfmiddlewaretoken" value="{}"><button type="submit" '
                 'class="button button-small">{}</button></form>',
-                claim_url(letter.pk), csrf_token, _("Answer"),
+                claim_url(pk), csrf_token, _("Answer"),
             )
+        if letter["thread__topic_id"]:
+            topic = (english and letter["thread__topic__name_en"]) or letter[
+                "thread__topic__name_nb"]
+        else:
+            topic = "—"
+        subject = letter["thread__subject"]
         classes = " ".join(
-            name for name, on in (("letters-row--urgent", letter.urgent),
+            name for name, on in (("letters-row--urgent", letter["urgent"]),
                                   ("letters-row--overdue", overdue)) if on
         )
-        rows.append({"letter": letter, "html": format_html(
+        rows.append({"letter_id": pk, "html": format_html(
             '<tr class="{}"><td><a href="{}">#{}{}</a>{}</td><td>{}</td><td>{}</td><td>{}</td>'
             "<td>{}{}</td><td>{}</td></tr>",
-            classes, url, letter.pk,
-            f" · {Truncator(thread.subject).chars(60)}" if thread.subject else "",
-            urgent_tag if letter.urgent else "",
+            classes, url, pk,
+            f" · {Truncator(subject).chars(60)}" if subject else "",
+            urgent_tag if letter["urgent"] else "",
             format_html("<strong>{}</strong>", left) if overdue else left,
-            thread.topic.name if thread.topic_id else "—",
-            kind, holder, review if _in_review(letter) else "", action,
+            topic, kind, holder,
+            review if letter["reply__status"] == Reply.Status.IN_REVIEW else "", action,
         )})
     return rows
 

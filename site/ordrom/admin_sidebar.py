@@ -82,12 +82,13 @@ def install() -> None:
 
     user_model = get_user_model()
     # Not the user model itself: every sign-in saves it (last_login), and what of it the
-    # sidebar depends on (is_superuser, the groups) is in the key or has its m2m signal.
+    # sidebar depends on (is_superuser, the groups) is in the key.
     for model in (Group, GroupPagePermission, GroupCollectionPermission, UserProfile):
         for signal in (post_save, post_delete):
             signal.connect(forget, sender=model,
                            dispatch_uid=f"ordrom.admin_sidebar.{id(signal)}.{model.__name__}")
-    for through in (Group.permissions.through, user_model.groups.through,
-                    user_model.user_permissions.through):
+    # A user's own groups are in the key (roles.role_names), so joining or leaving one needs
+    # no signal, and members signing up (who join the member group) forget nothing.
+    for through in (Group.permissions.through, user_model.user_permissions.through):
         m2m_changed.connect(forget, sender=through,
                             dispatch_uid=f"ordrom.admin_sidebar.m2m.{through.__name__}")

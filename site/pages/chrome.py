@@ -1,6 +1,7 @@
 """What the base layout shows on every page, read once and kept in the cache.
 
-The crisis strip (emergency and helpline numbers) and the links to the crisis page and the
+The crisis strip (emergency and helpline numbers, also in the crisis boxes of letters, the
+forum, the friend service and the chat) and the links to the crisis page and the
 help directory come from the site settings and two pages. Read on every request they cost
 four or five queries a page; here they cost one cache read. Saving the settings or
 publishing, unpublishing, moving or deleting any page forgets the cached copy, so an
@@ -31,8 +32,10 @@ def _build() -> dict:
     help_page = values.help_page if values.help_page_id else None
     return {
         "emergency_number": values.emergency_number,
+        "emergency_text": values.emergency_text,
         "helpline_number": values.helpline_number,
         "helpline_text": values.helpline_text,
+        "letter_answer_hours": values.letter_answer_hours,
         "crisis_url": crisis_page.get_url() if crisis_page and crisis_page.live else "",
         "help_url": help_page.get_url() if help_page and help_page.live else "",
     }
