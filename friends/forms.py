@@ -4,6 +4,7 @@ friends.services; the forms carry what the member typed so a refusal keeps it.""
 from __future__ import annotations
 
 from django import forms
+from django.forms.utils import flatatt
 from django.utils.translation import gettext_lazy as _
 
 from friends import age, services
@@ -71,19 +72,31 @@ class ProfileForm(forms.Form):
 
 
 class BrowseForm(forms.Form):
-    """The browse filters; the age choices are only the bands of the member's own group."""
+    """The browse filters; the age choices are only the bands of the member's own group.
+
+    The page template writes the widgets out from ``widget_parts`` rather than rendering them:
+    Django renders every option of a widget through a template of its own, which cost more
+    than the rest of the page. The markup is the widgets' own (ids, names, labels, checked).
+    """
 
     age_band = forms.ChoiceField(label=_("Age"), required=False)
     region = forms.ChoiceField(
         label=_("Where"), choices=[("", _("Everywhere")), *Region.choices], required=False
     )
-    interests = _interest_field(_("Interests"))
+    # The interests that can be chosen, given by the view (loaded once for the filters and the
+    # cards): choices rather than a queryset, which queried again to validate and to render.
+    interests = forms.MultipleChoiceField(
+        label=_("Interests"), required=False, widget=forms.CheckboxSelectMultiple
+    )
 
-    def __init__(self, *args, viewer_band: str, **kwargs):
+    def __init__(self, *args, viewer_band: str, interests: list[Interest], **kwargs):
         super().__init__(*args, **kwargs)
         labels = dict(AgeBand.choices)
         self.fields["age_band"].choices = [("", _("All ages I can meet"))] + [
             (band, labels[band]) for band in age.bands_visible_to(viewer_band)
+        ]
+        self.fields["interests"].choices = [
+            (str(interest.pk), interest.name) for interest in interests if interest.is_active
         ]
 
     def filters(self):
@@ -94,8 +107,27 @@ class BrowseForm(forms.Form):
         return BrowseFilters(
             age_band=self.cleaned_data["age_band"],
             region=self.cleaned_data["region"],
-            interest_ids=tuple(i.pk for i in self.cleaned_data["interests"]),
+            interest_ids=tuple(int(pk) for pk in self.cleaned_data["interests"]),
         )
+
+    def widget_parts(self, name: str) -> dict:
+        """What the page template needs to write a field's widget out: ``attrs``, the
+        attributes Django gives the widget besides its name and id (``aria-invalid`` when
+        what was sent is refused, ``aria-describedby``), and ``options``, (value, label,
+        chosen) for each choice, chosen as the widget marks it: what the member sent, or with
+        nothing sent the first, empty choice of a select."""
+        bound = self[name]
+        widget = bound.field.widget
+        attrs = widget.build_attrs(widget.attrs, bound.build_widget_attrs({}))
+        chosen = set(widget.format_value(bound.value()))
+        options, marked = [], False
+        for value, label in bound.field.choices:
+            value = str(value)
+            # A select marks only its first match, as Django's ChoiceWidget.optgroups does.
+            selected = value in chosen and (widget.allow_multiple_selected or not marked)
+            marked |= selected
+            options.append((value, str(label), selected))
+        return {"attrs": flatatt(attrs), "options": options}
 
 
 def _message_field(label) -> forms.CharField:

@@ -14,7 +14,7 @@ from functools import cached_property
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from friends import age
 from friends.conf import app_settings
@@ -46,6 +46,23 @@ def profile_of(member) -> Profile | None:
 
 def active_interests() -> QuerySet[Interest]:
     return Interest.objects.filter(is_active=True)
+
+
+def interests_in_order() -> list[Interest]:
+    """Every interest, in the list's order: the ones that can be chosen for the browse filters,
+    and all of them for the cards (a profile keeps an interest that can no longer be chosen)."""
+    return list(Interest.objects.all())
+
+
+def interest_ids_of(*, profile_ids: list[int]) -> dict[int, list[int]]:
+    """The interests each of these profiles chose, as ids (one query on the link table; the
+    names come from ``interests_in_order``, already loaded for the filters)."""
+    chosen: dict[int, list[int]] = {}
+    for profile_id, interest_id in Profile.interests.through.objects.filter(
+        profile_id__in=profile_ids
+    ).values_list("profile_id", "interest_id"):
+        chosen.setdefault(profile_id, []).append(interest_id)
+    return chosen
 
 
 BROWSE_COUNT_SECONDS = 60
@@ -151,17 +168,14 @@ def _group_count(group: QuerySet[Profile], *, viewer_band: str, filters: BrowseF
 def browse(*, viewer, viewer_band: str, now: dt.datetime, filters: BrowseFilters) -> Paginator:
     """The viewer's browse page. Its total is the age group's count (cached, the same for the
     whole group) less what only this viewer does not see (themselves and their blocks), so
-    no request counts every listed profile."""
+    no request counts every listed profile. The page's interests: ``interest_ids_of``."""
     group = _filtered(_group_listing(viewer_band=viewer_band, now=now), filters)
     hidden = _hidden_from(viewer)
     count = _group_count(group, viewer_band=viewer_band, filters=filters) - group.filter(
         member_id__in=hidden
     ).count()
     profiles = (
-        group.exclude(member_id__in=hidden)
-        .select_related("member")
-        .prefetch_related(Prefetch("interests", queryset=Interest.objects.all()))
-        .order_by("-listed_at", "-pk")
+        group.exclude(member_id__in=hidden).select_related("member").order_by("-listed_at", "-pk")
     )
     return CountedPaginator(profiles, app_settings.PROFILES_PER_PAGE, count=max(count, 0))
 

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from friends import selectors, services
+from friends import cards, selectors, services
 from friends.forms import BrowseForm, MessageForm, ProfileForm, ReportForm, RequestForm
 from friends.models import ContactRequest, Conversation, Message, Profile
 from ordrom import crisis
@@ -120,11 +120,13 @@ def index(request):
     own = _own_profile(request) if request.user.is_authenticated else None
     if own is None:
         return render(request, "friends/intro.html", {"suspended_until": None})
-    form = BrowseForm(request.GET or None, viewer_band=own.age_band)
+    interests = selectors.interests_in_order()
+    form = BrowseForm(request.GET or None, viewer_band=own.age_band, interests=interests)
     paginator = selectors.browse(
         viewer=request.user, viewer_band=own.age_band, now=_now(), filters=form.filters()
     )
     page = paginator.get_page(request.GET.get("page"))
+    profiles = list(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -134,8 +136,17 @@ def index(request):
             "own": own,
             "own_listed": own.is_listed(_now()),
             "form": form,
+            "age_widget": form.widget_parts("age_band"),
+            "region_widget": form.widget_parts("region"),
+            "interests_widget": form.widget_parts("interests"),
             "page_obj": page,
-            "profiles": page.object_list,
+            "cards": cards.profile_cards(
+                profiles,
+                interest_ids=selectors.interest_ids_of(profile_ids=[p.pk for p in profiles]),
+                interests=interests,
+                link=True,
+                short=True,
+            ),
             "extra_query": query.urlencode() + "&" if query else "",
             **_nav(request),
         },
@@ -157,6 +168,7 @@ def my_profile(request):
         "friends/my_profile.html",
         {
             "own": own,
+            "card": cards.profile_card(own),
             "listed": own.is_listed(now),
             "expired": own.is_expired(now),
             "suspended_until": _suspended_until(request),
@@ -306,6 +318,7 @@ def profile_detail(request, profile_id: int):
         "friends/profile.html",
         {
             "profile": profile,
+            "card": cards.profile_card(profile),
             "own": own,
             "own_listed": own.is_listed(_now()),
             "form": form,
@@ -373,7 +386,11 @@ def request_list(request):
         request,
         "friends/requests.html",
         {
-            "incoming": list(selectors.incoming_requests(member=request.user)),
+            # Each request with its sender's card.
+            "incoming": [
+                (item, cards.profile_card(item.sender.friend_profile, short=True))
+                for item in selectors.incoming_requests(member=request.user)
+            ],
             "outgoing": selectors.outgoing_requests(member=request.user),
             "own": _own_profile(request),
             "show_crisis_help": request.session.pop(CRISIS_SESSION_KEY, False),
