@@ -92,14 +92,14 @@ def _group_listing(*, viewer_band: str, now: dt.datetime) -> QuerySet[Profile]:
     ).exclude(Exists(suspended))
 
 
-def _hidden_from(viewer) -> set[int]:
-    """Members whose profile *viewer* never sees: themselves, and blocks either way."""
-    hidden = {viewer.pk}
-    for blocker_id, blocked_id in Block.objects.filter(
-        Q(blocker=viewer) | Q(blocked=viewer)
-    ).values_list("blocker_id", "blocked_id"):
-        hidden.update((blocker_id, blocked_id))
-    return hidden
+def _hidden_from(viewer) -> Q:
+    """Members whose profile *viewer* never sees: themselves, and blocks either way (two
+    subqueries the database runs with the query that uses them, not a query of their own)."""
+    return (
+        Q(member=viewer)
+        | Q(member_id__in=Block.objects.filter(blocker=viewer).values("blocked_id"))
+        | Q(member_id__in=Block.objects.filter(blocked=viewer).values("blocker_id"))
+    )
 
 
 def listed_profiles(*, viewer, viewer_band: str, now: dt.datetime) -> QuerySet[Profile]:
@@ -172,11 +172,9 @@ def browse(*, viewer, viewer_band: str, now: dt.datetime, filters: BrowseFilters
     group = _filtered(_group_listing(viewer_band=viewer_band, now=now), filters)
     hidden = _hidden_from(viewer)
     count = _group_count(group, viewer_band=viewer_band, filters=filters) - group.filter(
-        member_id__in=hidden
+        hidden
     ).count()
-    profiles = (
-        group.exclude(member_id__in=hidden).select_related("member").order_by("-listed_at", "-pk")
-    )
+    profiles = group.exclude(hidden).select_related("member").order_by("-listed_at", "-pk")
     return CountedPaginator(profiles, app_settings.PROFILES_PER_PAGE, count=max(count, 0))
 
 
