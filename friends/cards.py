@@ -13,10 +13,10 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from django.template.defaultfilters import linebreaksbr, truncatechars
-from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from friends.models import AgeBand, Gender, Interest, Profile, Region
+from ordrom.links import pk_url
 
 # How much of the text a card in a list shows (the whole text is on the profile page).
 SHORT_ABOUT_CHARS = 220
@@ -42,17 +42,6 @@ class _Labels:
         self.age = {value: str(label) for value, label in AgeBand.choices}
         self.region = {value: str(label) for value, label in Region.choices}
         self.gender = {value: str(label) for value, label in Gender.choices}
-
-
-def _profile_url() -> Callable[[int], str]:
-    """The profile page's URL for any pk from one ``reverse`` (a reverse costs tens of
-    microseconds, twenty cards a page): the pk is the only part of the URL that changes."""
-    marker = 987654321
-    parts = reverse("friends:profile", args=[marker]).split(str(marker))
-    if len(parts) != 2:  # the marker is somewhere else in the URL too: one reverse a card
-        return lambda pk: reverse("friends:profile", args=[pk])
-    head, tail = parts
-    return lambda pk: f"{head}{int(pk)}{tail}"
 
 
 def _card(
@@ -85,7 +74,7 @@ def _card(
 def profile_card(profile: Profile, *, link: bool = False, short: bool = False) -> ProfileCard:
     """One card, its interests from ``profile.interests`` (prefetch them for several)."""
     interests = tuple(interest.name for interest in profile.interests.all())
-    url = _profile_url() if link else None
+    url = pk_url("friends:profile") if link else None
     return _card(profile, interests, _Labels(), url=url, short=short)
 
 
@@ -101,7 +90,7 @@ def profile_cards(
     *interests* is every interest (active or not) in the list's order, which is the order a
     card shows them in."""
     labels = _Labels()
-    url = _profile_url() if link else None
+    url = pk_url("friends:profile") if link else None
     position = {interest.pk: n for n, interest in enumerate(interests)}
     names = [interest.name for interest in interests]
     cards = []
