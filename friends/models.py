@@ -125,16 +125,16 @@ class Profile(models.Model):
         verbose_name = _("friend profile")
         verbose_name_plural = _("friend profiles")
         indexes = [
+            # Browse, newest first, read in order until a page is full: one index for the whole
+            # listing and one for an age filter. Not partial (WHERE status='approved'): SQLite
+            # cannot plan a partial index against a bound parameter, and sorted every listed
+            # profile of the age group instead (46 ms a page at 17 000 listed; 0.1 ms now).
             models.Index(
-                fields=["age_band", "-listed_at"],
-                condition=Q(status="approved"),
-                name="friends_profile_listing",
+                fields=["status", "-listed_at", "-id"], name="friends_profile_browse_order"
             ),
-            # Browse without an age filter: newest first, read in order until a page is full.
             models.Index(
-                fields=["-listed_at", "-id"],
-                condition=Q(status="approved"),
-                name="friends_profile_browse",
+                fields=["status", "age_band", "-listed_at", "-id"],
+                name="friends_profile_band_order",
             ),
             # Counting the listed profiles of an age group reads only this index (no table rows:
             # each row carries the whole profile text).

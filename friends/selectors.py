@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -92,13 +93,13 @@ def _group_listing(*, viewer_band: str, now: dt.datetime) -> QuerySet[Profile]:
     ).exclude(Exists(suspended))
 
 
-def _hidden_from(viewer) -> Q:
-    """Members whose profile *viewer* never sees: themselves, and blocks either way (two
-    subqueries the database runs with the query that uses them, not a query of their own)."""
-    return (
-        Q(member=viewer)
-        | Q(member_id__in=Block.objects.filter(blocker=viewer).values("blocked_id"))
-        | Q(member_id__in=Block.objects.filter(blocked=viewer).values("blocker_id"))
+def _hidden_members(viewer) -> QuerySet:
+    """Members whose profile *viewer* never sees: themselves, and blocks either way. Used as
+    a subquery the database runs with the query that uses it, not a query of its own."""
+    return get_user_model().objects.filter(
+        Q(pk=viewer.pk)
+        | Q(pk__in=Block.objects.filter(blocker=viewer).values("blocked_id"))
+        | Q(pk__in=Block.objects.filter(blocked=viewer).values("blocker_id"))
     )
 
 
@@ -170,11 +171,18 @@ def browse(*, viewer, viewer_band: str, now: dt.datetime, filters: BrowseFilters
     whole group) less what only this viewer does not see (themselves and their blocks), so
     no request counts every listed profile. The page's interests: ``interest_ids_of``."""
     group = _filtered(_group_listing(viewer_band=viewer_band, now=now), filters)
-    hidden = _hidden_from(viewer)
-    count = _group_count(group, viewer_band=viewer_band, filters=filters) - group.filter(
-        hidden
+    hidden = _hidden_members(viewer)
+    # Counted from the few hidden members, each looked up in the group by its unique member
+    # id: counted from the group's side, the database tested every listed profile (21 ms at
+    # 17 000 listed).
+    count = _group_count(group, viewer_band=viewer_band, filters=filters) - hidden.filter(
+        Exists(group.filter(member_id=OuterRef("pk")))
     ).count()
-    profiles = group.exclude(hidden).select_related("member").order_by("-listed_at", "-pk")
+    profiles = (
+        group.exclude(member_id__in=hidden.values("pk"))
+        .select_related("member")
+        .order_by("-listed_at", "-pk")
+    )
     return CountedPaginator(profiles, app_settings.PROFILES_PER_PAGE, count=max(count, 0))
 
 

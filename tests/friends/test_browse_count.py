@@ -40,6 +40,10 @@ def test_total_follows_profiles_blocks_and_suspensions(adult, user_factory, clie
     assert shown_total(viewer) == 3
     services.block_create(blocker=others[1], blocked=adult, now=now)  # blocked by them
     assert shown_total(viewer) == 2
+    services.block_create(blocker=adult, blocked=others[1], now=now)  # now both ways
+    assert shown_total(viewer) == 2  # still one profile off, not two
+    services.block_create(blocker=adult, blocked=teen, now=now)  # never in the adult's list
+    assert shown_total(viewer) == 2
     assert shown_total(client_for(others[2])) == 4  # another viewer: only their own is off
 
     services.member_suspend(
