@@ -7,7 +7,9 @@ then the session/auth middleware; the consumers' common rules live in ``chat.soc
 
 import asyncio
 import os
+import threading
 import weakref
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlsplit
 
 from django.core.asgi import get_asgi_application
@@ -16,6 +18,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ordrom.settings")
 # Django must be set up before anything imports models (the consumers do).
 django_asgi_app = get_asgi_application()
 
+from asgiref.sync import ThreadSensitiveContext  # noqa: E402
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import WebsocketDenier  # noqa: E402
@@ -81,14 +84,17 @@ class SiteOriginValidator:
 
 
 def close_request_connections(**kwargs) -> None:
-    """Close an HTTP request's database connections when it ends, whatever CONN_MAX_AGE says.
+    """Close an HTTP request's database connections when it ends, whatever CONN_MAX_AGE says
+    (only when HTTP requests are not pooled, ``ORDROM_HTTP_CONCURRENCY=0``).
 
-    Under ASGI Django runs each request in a thread of its own that ends with the request, so
-    a connection kept for reuse (CONN_MAX_AGE, meant for the sockets' long-lived pool
-    threads) is never reused: it stayed open until the garbage collector found it, and a
-    burst of letters left hundreds of idle PostgreSQL connections behind ("too many
-    clients"). Django's docs say as much: https://docs.djangoproject.com/en/5.2/ref/databases/#persistent-connections
+    Left to itself, Django under ASGI runs each request in a thread of its own that ends with
+    the request, so a connection kept for reuse is never reused: it stayed open until the
+    garbage collector found it, and a burst of letters left hundreds of idle PostgreSQL
+    connections behind ("too many clients"). Django's docs say as much:
+    https://docs.djangoproject.com/en/5.2/ref/databases/#persistent-connections
     """
+    if getattr(_pool_thread, "pooled", False):
+        return
     for connection in connections.all(initialized_only=True):
         if not connection.in_atomic_block:
             connection.close()
@@ -96,36 +102,64 @@ def close_request_connections(**kwargs) -> None:
 
 request_finished.connect(close_request_connections, sender=ASGIHandler)
 
+_pool_thread = threading.local()
 
-class BoundedHttp:
-    """At most ``ORDROM_HTTP_CONCURRENCY`` HTTP requests of this process inside Django at
-    once; the others wait their turn in the event loop, which costs nothing.
 
-    Under ASGI, Django runs each request's sync code in a thread of its own, and each such
-    thread opens its own database connection: 500 people sending a letter at the same moment
-    made one daphne open hundreds of PostgreSQL connections, and the server refused them all
-    ("too many clients") — every page answered 503 until the burst was over. Bounded, a burst
-    waits a little instead (tests/proof/test_proof_load.py)."""
+def _mark_pool_thread() -> None:
+    _pool_thread.pooled = True
+
+
+class PooledHttp:
+    """HTTP requests of this process run on a fixed pool of ``ORDROM_HTTP_CONCURRENCY``
+    threads, one request per thread at a time; the others wait their turn in the event loop,
+    which costs nothing.
+
+    Left to itself, Django under ASGI starts a new thread for each request (asgiref's
+    ThreadSensitiveContext), and each new thread opens its own database connection. That cost
+    twice over: 500 people sending a letter at once made one daphne open hundreds of
+    PostgreSQL connections and every page answered 503 ("too many clients",
+    tests/proof/test_proof_load.py); and every request paid for a new connection, which on
+    SQLite also reads the whole schema and prepares every statement again (about 6 ms of a
+    page's 17, docs/performance.md). A pool thread keeps its connection for CONN_MAX_AGE
+    seconds (health-checked before reuse), so a process holds at most this many connections
+    for its pages. ``limit`` 0: Django's own thread per request, closed at its end."""
 
     def __init__(self, application, limit: int):
         self.application = application
         self.limit = limit
-        self._semaphores: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+        self._pools: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+    def _pool(self) -> asyncio.Queue:
+        loop = asyncio.get_running_loop()
+        pool = self._pools.get(loop)
+        if pool is None:
+            pool = self._pools[loop] = asyncio.Queue()
+            for number in range(self.limit):
+                pool.put_nowait(
+                    ThreadPoolExecutor(
+                        max_workers=1,
+                        thread_name_prefix=f"http-{number}",
+                        initializer=_mark_pool_thread,
+                    )
+                )
+        return pool
 
     async def __call__(self, scope, receive, send):
         if self.limit <= 0:
             return await self.application(scope, receive, send)
-        loop = asyncio.get_running_loop()
-        semaphore = self._semaphores.get(loop)
-        if semaphore is None:
-            semaphore = self._semaphores[loop] = asyncio.Semaphore(self.limit)
-        async with semaphore:
-            return await self.application(scope, receive, send)
+        pool = self._pool()
+        executor = await pool.get()
+        try:
+            # Django's own ThreadSensitiveContext inside finds this one and keeps it.
+            async with ThreadSensitiveContext(executor=executor):
+                return await self.application(scope, receive, send)
+        finally:
+            pool.put_nowait(executor)
 
 
 application = ProtocolTypeRouter(
     {
-        "http": BoundedHttp(django_asgi_app, settings.ORDROM_HTTP_CONCURRENCY),
+        "http": PooledHttp(django_asgi_app, settings.ORDROM_HTTP_CONCURRENCY),
         "websocket": SiteOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 )

@@ -1,4 +1,4 @@
-"""Database connections are kept between calls on PostgreSQL (socket start-up under daphne
+"""Database connections are kept between calls (socket start-up under daphne
 would otherwise open a new connection for every database_sync_to_async call)."""
 
 import pytest
@@ -21,5 +21,8 @@ def test_the_age_comes_from_the_environment():
         E.database_config({**PG, "ORDROM_DB_CONN_MAX_AGE": "soon"}, sqlite_path="unused")
 
 
-def test_sqlite_keeps_djangos_default():
-    assert "CONN_MAX_AGE" not in E.database_config({}, sqlite_path="ordrom.sqlite3")
+def test_sqlite_keeps_connections_too():
+    config = E.database_config({}, sqlite_path="ordrom.sqlite3")
+    assert (config["CONN_MAX_AGE"], config["CONN_HEALTH_CHECKS"]) == (60, True)
+    config = E.database_config({"ORDROM_DB_CONN_MAX_AGE": "0"}, sqlite_path="ordrom.sqlite3")
+    assert config["CONN_MAX_AGE"] == 0

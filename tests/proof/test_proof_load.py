@@ -21,7 +21,7 @@ LETTER_WRITERS = 500
 FORUM_POSTERS = 200
 RETRIES = 5
 RETRYABLE = {429, 503}
-# A burst waits its turn (ordrom.asgi.BoundedHttp): on a busy two-core machine the last
+# A burst waits its turn (ordrom.asgi.PooledHttp): on a busy two-core machine the last
 # of 500 clients can wait a minute or more. Still bounded.
 ANSWER_SECONDS = 300
 
