@@ -12,18 +12,38 @@ import weakref
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlsplit
 
-from django.core.asgi import get_asgi_application
+import django
+from asgiref.sync import ThreadSensitiveContext, sync_to_async
+from django.core.handlers.asgi import ASGIHandler
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ordrom.settings")
 # Django must be set up before anything imports models (the consumers do).
-django_asgi_app = get_asgi_application()
+django.setup(set_prefix=False)
 
-from asgiref.sync import ThreadSensitiveContext  # noqa: E402
+
+class OneHopASGIHandler(ASGIHandler):
+    """Django's ASGI handler with the middleware chain built as under WSGI: every middleware
+    and the view run in one call on the request's thread.
+
+    Built for ASGI, the chain ends in the async ``_get_response_async``; our middleware is
+    all synchronous, so each request went from the event loop to its thread, back to the loop
+    for the view lookup, to the thread again for the view, and back twice: six hand-overs of
+    the GIL, each waiting up to the interpreter's switch interval (5 ms) while other requests
+    run (the pages lost a fifth of their throughput to it with four requests at once,
+    docs/performance.md). Now one hand-over each way. An async view would still work (Django's
+    sync path calls it through async_to_sync); the project has none."""
+
+    def load_middleware(self, is_async=False):
+        super().load_middleware(is_async=False)
+        self._middleware_chain = sync_to_async(self._middleware_chain, thread_sensitive=True)
+
+
+django_asgi_app = OneHopASGIHandler()
+
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import WebsocketDenier  # noqa: E402
 from django.conf import settings  # noqa: E402
-from django.core.handlers.asgi import ASGIHandler  # noqa: E402
 from django.core.signals import request_finished  # noqa: E402
 from django.db import connections  # noqa: E402
 from django.http.request import split_domain_port, validate_host  # noqa: E402
@@ -100,7 +120,7 @@ def close_request_connections(**kwargs) -> None:
             connection.close()
 
 
-request_finished.connect(close_request_connections, sender=ASGIHandler)
+request_finished.connect(close_request_connections, sender=OneHopASGIHandler)
 
 _pool_thread = threading.local()
 
