@@ -157,9 +157,14 @@ AUTH_PASSWORD_VALIDATORS = [
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = 12 * 60 * 60  # absolute lifetime of a session cookie
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True  # shared devices: closing the browser ends the visit
-# HTTP requests one daphne process runs at once (each holds a thread and a database connection;
-# more wait their turn): keeps a burst within PostgreSQL's max_connections. 0: no bound.
-ORDROM_HTTP_CONCURRENCY = int(ENV.get("ORDROM_HTTP_CONCURRENCY", 20))
+# HTTP requests one daphne process runs at once, on a pool of that many threads that keep their
+# database connections; more wait their turn (ordrom.asgi.PooledHttp). One, as a sync worker of
+# a WSGI server: Python runs one thread at a time, and four requests at once on four threads
+# served a quarter to a third fewer pages a second than one after the other (the GIL handed
+# back and forth at every query; docs/performance.md). More processes for more throughput;
+# 2-4 when the database is on another machine and pages spend much of their time waiting
+# for it. 0: Django's own thread per request, unbounded.
+ORDROM_HTTP_CONCURRENCY = int(ENV.get("ORDROM_HTTP_CONCURRENCY", 1))
 ORDROM_IDLE_TIMEOUT = int(ENV.get("ORDROM_IDLE_TIMEOUT", 30 * 60))  # seconds without a request
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

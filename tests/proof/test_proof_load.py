@@ -29,9 +29,9 @@ ANSWER_SECONDS = 300
 @pytest.fixture(scope="module")
 def load_site(tmp_path_factory):
     directory = tmp_path_factory.mktemp("ordrom-load")
-    # Fewer requests inside Django at once than the default (20) per process: the test's
-    # PostgreSQL may be shared, and its max_connections with it.
-    site = Ordrom(directory, extra_env={"ORDROM_HTTP_CONCURRENCY": "8"})
+    # The shipped default: one request inside Django at a time per process, the rest waiting
+    # their turn in the event loop (ordrom.asgi.PooledHttp).
+    site = Ordrom(directory)
     members = seed_members(site, LETTER_WRITERS, "Lastmedlem")
     # Two processes on PostgreSQL, as in production. A SQLite file is the one-process
     # laptop default: two processes writing it at this rate wait on its single write lock.
