@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
 from django import forms
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from letters.conf import app_settings
@@ -26,6 +27,16 @@ class QueueFilterForm(forms.Form):
     def __init__(self, *args, topics=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["topic"].choices = [("", _("All topics"))] + [(t.pk, t.name) for t in topics]
+
+    def rendering_key(self) -> str:
+        """What this form's HTML depends on: the language, what was sent in its fields and
+        the topics to choose from. The queue keeps the rendered controls under it (six
+        widgets through Django's form templates cost ~2 ms, a sixth of the page)."""
+        sent = [(name, self.data.getlist(name) if hasattr(self.data, "getlist")
+                 else self.data.get(name)) for name in self.fields]
+        topics = [(str(value), str(label)) for value, label in self.fields["topic"].choices]
+        parts = (translation.get_language(), sent, topics)
+        return hashlib.sha256(repr(parts).encode()).hexdigest()
 
     def filters(self) -> QueueFilters:
         if not self.is_valid():
