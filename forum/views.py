@@ -33,6 +33,7 @@ from forum.forms import (
 )
 from forum.models import Category, Post, Topic
 from ordrom import notifications
+from ordrom.pagination import page_rows
 from ordrom.roles import member_required
 from pages import lookups
 
@@ -161,7 +162,7 @@ def category_detail(request, slug: str):
         {
             "category": category,
             "page_obj": page,
-            "topics": page.object_list,
+            "topics": page_rows(page),
             "suspended_until": _suspended_until(request),
         },
     )

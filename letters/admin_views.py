@@ -33,6 +33,7 @@ from letters.models import Feedback, Letter, Reply, ReplyTemplate, Topic
 from ordrom import audit
 from ordrom.links import pk_url
 from ordrom.models import AuditEntry
+from ordrom.pagination import page_rows
 from ordrom.roles import Role, has_role
 from pages import lookups
 
@@ -127,9 +128,9 @@ def queue(request):
     topics = list(Topic.objects.all())
     filter_form = QueueFilterForm(request.GET, topics=topics)
     filters = filter_form.filters()
-    letter_ids = selectors.reply_queue_ids(viewer=request.user, now=now, filters=filters)
+    letters = selectors.reply_queue_rows(viewer=request.user, now=now, filters=filters)
     counts = selectors.queue_counts(now=now)
-    paginator = Paginator(letter_ids, PAGE_SIZE)
+    paginator = Paginator(letters, PAGE_SIZE)
     if filters == selectors.QueueFilters():
         # Unfiltered, the queue is exactly the open letters the header already counted:
         # spare the paginator a second COUNT over every open letter.
@@ -137,8 +138,8 @@ def queue(request):
     page = paginator.get_page(request.GET.get("p"))
     # Up to 50 rows, each written here with format_html: the same rows through template
     # lookups, {% url %} and {% translate %} cost more than the rest of the page together.
-    rows = _queue_rows(selectors.reply_queue_rows(page.object_list), viewer=request.user,
-                       now=now, csrf_token=get_token(request))
+    rows = _queue_rows(page_rows(page), viewer=request.user, now=now,
+                       csrf_token=get_token(request))
     alerts = []
     if can_coordinate(request.user):
         alerts = _alert_rows(now)
