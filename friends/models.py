@@ -129,12 +129,17 @@ class Profile(models.Model):
             # listing and one for an age filter. Not partial (WHERE status='approved'): SQLite
             # cannot plan a partial index against a bound parameter, and sorted every listed
             # profile of the age group instead (46 ms a page at 17 000 listed; 0.1 ms now).
+            # With what the listing tests (age group, expiry, member) in the index, the rows a
+            # deep page skips are tested in the index, not read with their text (page 50:
+            # 4.6 to 3 ms). ordrom.pagination.page_rows does not help here: SQLite then reads
+            # the whole listing to find the page's twenty ids again.
             models.Index(
-                fields=["status", "-listed_at", "-id"], name="friends_profile_browse_order"
+                fields=["status", "-listed_at", "-id", "age_band", "expires_at", "member"],
+                name="friends_profile_browse_cover",
             ),
             models.Index(
-                fields=["status", "age_band", "-listed_at", "-id"],
-                name="friends_profile_band_order",
+                fields=["status", "age_band", "-listed_at", "-id", "expires_at", "member"],
+                name="friends_profile_band_cover",
             ),
             # Counting the listed profiles of an age group reads only this index (no table rows:
             # each row carries the whole profile text).
