@@ -30,6 +30,20 @@ PASSWORD = "lang-og-stille-natt-42"
 _numbers = itertools.count(1)
 
 
+def pytest_configure(config):
+    """The suite's SQLite database lives in memory with a shared cache, where a connection
+    kept between calls (CONN_MAX_AGE, as every deployment runs) makes another thread's
+    connection fail with "database table is locked" instead of waiting, as a file database
+    in WAL mode does. In-memory test databases close their connections after each request
+    and each socket call instead; the live servers of tests/proof and tests/e2e run on files
+    with the deployed setting."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("sqlite3") and not database.get("TEST", {}).get("NAME"):
+        database["CONN_MAX_AGE"] = 0
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
     # Argon2 is the production hasher; MD5 keeps the suite fast and tests nothing less.
