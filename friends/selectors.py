@@ -93,14 +93,17 @@ def _group_listing(*, viewer_band: str, now: dt.datetime) -> QuerySet[Profile]:
     ).exclude(Exists(suspended))
 
 
-def _hidden_members(viewer) -> QuerySet:
-    """Members whose profile *viewer* never sees: themselves, and blocks either way. Used as
-    a subquery the database runs with the query that uses it, not a query of its own."""
-    return get_user_model().objects.filter(
-        Q(pk=viewer.pk)
-        | Q(pk__in=Block.objects.filter(blocker=viewer).values("blocked_id"))
-        | Q(pk__in=Block.objects.filter(blocked=viewer).values("blocker_id"))
-    )
+def _hidden_member_ids(viewer) -> list[int]:
+    """Members whose profile *viewer* never sees: themselves, and blocks either way. One
+    small query on the block table; the page's queries then test a short literal list, which
+    both databases look up by the unique member id (as subqueries with an OR, PostgreSQL
+    guessed they matched most members and hashed the whole listing: 6 ms a page)."""
+    hidden = {viewer.pk}
+    for pair in Block.objects.filter(Q(blocker=viewer) | Q(blocked=viewer)).values_list(
+        "blocker_id", "blocked_id"
+    ):
+        hidden.update(pair)
+    return sorted(hidden)
 
 
 def listed_profiles(*, viewer, viewer_band: str, now: dt.datetime) -> QuerySet[Profile]:
@@ -171,17 +174,18 @@ def browse(*, viewer, viewer_band: str, now: dt.datetime, filters: BrowseFilters
     whole group) less what only this viewer does not see (themselves and their blocks), so
     no request counts every listed profile. The page's interests: ``interest_ids_of``."""
     group = _filtered(_group_listing(viewer_band=viewer_band, now=now), filters)
-    hidden = _hidden_members(viewer)
-    # Counted from the few hidden members, each looked up in the group by its unique member
-    # id: counted from the group's side, the database tested every listed profile (21 ms at
+    hidden = _hidden_member_ids(viewer)
+    # Counted from the few hidden members' side, each looked up in the group by its unique
+    # member id: counted from the group's side, SQLite tested every listed profile (21 ms at
     # 17 000 listed).
-    count = _group_count(group, viewer_band=viewer_band, filters=filters) - hidden.filter(
-        Exists(group.filter(member_id=OuterRef("pk")))
-    ).count()
+    count = _group_count(group, viewer_band=viewer_band, filters=filters) - (
+        get_user_model()
+        .objects.filter(pk__in=hidden)
+        .filter(Exists(group.filter(member_id=OuterRef("pk"))))
+        .count()
+    )
     profiles = (
-        group.exclude(member_id__in=hidden.values("pk"))
-        .select_related("member")
-        .order_by("-listed_at", "-pk")
+        group.exclude(member_id__in=hidden).select_related("member").order_by("-listed_at", "-pk")
     )
     return CountedPaginator(profiles, app_settings.PROFILES_PER_PAGE, count=max(count, 0))
 
