@@ -31,17 +31,17 @@ _numbers = itertools.count(1)
 
 
 def pytest_configure(config):
-    """The suite's SQLite database lives in memory with a shared cache, where a connection
-    kept between calls (CONN_MAX_AGE, as every deployment runs) makes another thread's
-    connection fail with "database table is locked" instead of waiting, as a file database
-    in WAL mode does. In-memory test databases close their connections after each request
-    and each socket call instead; the live servers of tests/proof and tests/e2e run on files
-    with the deployed setting."""
+    """The suite's SQLite database lives in memory with a shared cache, where a second
+    connection that writes while another holds the write lock fails at once with "database
+    table is locked" instead of waiting, as it does on a file database in WAL mode (the busy
+    timeout). The chat's sixteen database threads (CHAT_DB_THREADS) made that a flaky failure
+    of the chat consumer tests under load; on an in-memory test database they get one thread.
+    The live servers of tests/proof and tests/e2e run on files with the deployed setting."""
     from django.conf import settings
 
     database = settings.DATABASES["default"]
     if database["ENGINE"].endswith("sqlite3") and not database.get("TEST", {}).get("NAME"):
-        database["CONN_MAX_AGE"] = 0
+        settings.CHAT_DB_THREADS = 1
 
 
 @pytest.fixture(autouse=True)
