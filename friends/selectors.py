@@ -109,13 +109,8 @@ def _hidden_member_ids(viewer) -> list[int]:
 def listed_profiles(*, viewer, viewer_band: str, now: dt.datetime) -> QuerySet[Profile]:
     """Profiles *viewer* may see: approved, not expired, in the viewer's age group, not their
     own, no block either way, and not suspended."""
-    # Two plain NOT IN lists (the viewer's blocks each way) rather than one EXISTS with an OR:
-    # the database hashes a list once, but tested the OR against every listed profile.
-    return (
-        _group_listing(viewer_band=viewer_band, now=now)
-        .exclude(member=viewer)
-        .exclude(member_id__in=Block.objects.filter(blocker=viewer).values("blocked_id"))
-        .exclude(member_id__in=Block.objects.filter(blocked=viewer).values("blocker_id"))
+    return _group_listing(viewer_band=viewer_band, now=now).exclude(
+        member_id__in=_hidden_member_ids(viewer)
     )
 
 

@@ -7,7 +7,6 @@ then the session/auth middleware; the consumers' common rules live in ``chat.soc
 
 import asyncio
 import os
-import threading
 import weakref
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlsplit
@@ -113,20 +112,14 @@ def close_request_connections(**kwargs) -> None:
     connections behind ("too many clients"). Django's docs say as much:
     https://docs.djangoproject.com/en/5.2/ref/databases/#persistent-connections
     """
-    if getattr(_pool_thread, "pooled", False):
-        return
     for connection in connections.all(initialized_only=True):
         if not connection.in_atomic_block:
             connection.close()
 
 
-request_finished.connect(close_request_connections, sender=OneHopASGIHandler)
-
-_pool_thread = threading.local()
-
-
-def _mark_pool_thread() -> None:
-    _pool_thread.pooled = True
+if settings.ORDROM_HTTP_CONCURRENCY <= 0:
+    # Pooled, a request's thread and its connections outlive it (PooledHttp).
+    request_finished.connect(close_request_connections, sender=OneHopASGIHandler)
 
 
 class PooledHttp:
@@ -159,7 +152,6 @@ class PooledHttp:
                     ThreadPoolExecutor(
                         max_workers=1,
                         thread_name_prefix=f"http-{number}",
-                        initializer=_mark_pool_thread,
                     )
                 )
         return pool
