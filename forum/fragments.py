@@ -7,6 +7,10 @@ it, moderator) and on the language, so the key is a digest of exactly those inpu
 change to the post (an edit, a moderator's decision, a new recognition, the author leaving)
 makes a new key, and nothing needs to be forgotten. The CSRF token is personal: posts are
 rendered with a placeholder, which each request replaces with its own token.
+
+A category page's topic rows are kept the same way (``rendered_topic_rows``): a row shows the
+title, the badges, the author, the post count and the latest activity, the same for every
+reader, and its key is a digest of those values.
 """
 
 from __future__ import annotations
@@ -20,9 +24,15 @@ from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 
 TEMPLATE = "forum/includes/post.html"
+TOPIC_ROW_TEMPLATE = "forum/includes/topic_row.html"
 CACHE_SECONDS = 600
 CSRF_PLACEHOLDER = "ordrom-csrf-placeholder-9f1c"
 _VERSION = 1  # bump when post.html or what it reads changes
+_TOPIC_ROW_VERSION = 1  # bump when topic_row.html or what it reads changes
+
+
+def _digest(prefix: str, inputs: tuple) -> str:
+    return prefix + hashlib.blake2b(repr(inputs).encode(), digest_size=20).hexdigest()
 
 
 def _key(post, *, topic, signed_in: bool, is_moderator: bool) -> str:
@@ -45,7 +55,7 @@ def _key(post, *, topic, signed_in: bool, is_moderator: bool) -> str:
         post.recognised_by_viewer,
         is_moderator,
     )
-    return "forum:post:" + hashlib.blake2b(repr(inputs).encode(), digest_size=20).hexdigest()
+    return _digest("forum:post:", inputs)
 
 
 def rendered_posts(request, posts, *, topic, report_reasons, is_moderator: bool) -> list[str]:
@@ -76,3 +86,35 @@ def rendered_posts(request, posts, *, topic, report_reasons, is_moderator: bool)
         token = get_token(request)
         html = [part.replace(CSRF_PLACEHOLDER, token) for part in html]
     return [mark_safe(part) for part in html]  # noqa: S308 (rendered by our own template)
+
+
+def _topic_row_key(topic, language: str, zone: str) -> str:
+    inputs = (
+        _TOPIC_ROW_VERSION,
+        language,
+        zone,
+        topic.pk,
+        topic.shown_title,
+        topic.is_pinned,
+        topic.is_locked,
+        topic.author.get_username() if topic.author_id and topic.author else None,
+        topic.post_count,
+        topic.last_activity_at.isoformat(),
+    )
+    return _digest("forum:topic-row:", inputs)
+
+
+def rendered_topic_rows(topics) -> list[str]:
+    """The HTML of a category page's rows for *topics* (with their authors selected)."""
+    language, zone = translation.get_language(), timezone.get_current_timezone_name()
+    keys = [_topic_row_key(topic, language, zone) for topic in topics]
+    found = cache.get_many(keys)
+    missing = {
+        key: render_to_string(TOPIC_ROW_TEMPLATE, {"topic": topic})
+        for key, topic in zip(keys, topics, strict=True)
+        if key not in found
+    }
+    if missing:
+        cache.set_many(missing, CACHE_SECONDS)
+        found.update(missing)
+    return [mark_safe(found[key]) for key in keys]  # noqa: S308 (rendered by our own template)

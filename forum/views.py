@@ -162,7 +162,7 @@ def category_detail(request, slug: str):
         {
             "category": category,
             "page_obj": page,
-            "topics": page_rows(page),
+            "topic_rows": fragments.rendered_topic_rows(page_rows(page)),
             "suspended_until": _suspended_until(request),
         },
     )

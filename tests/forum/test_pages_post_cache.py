@@ -90,3 +90,42 @@ def test_an_edit_and_a_moderators_decision_show_on_the_next_request(
     services.post_hide(post=post, by=moderator, reason="Navn og adresse", now=timezone.now())
     page = client.get(url).content.decode()
     assert "Andre utgave." not in page
+
+
+def category_row(html: str, topic_pk: int) -> str:
+    start = html.index(f'href="/forum/t/{topic_pk}/"')
+    return html[html.rindex("<li", 0, start) : html.index("</li>", start)]
+
+
+def test_a_category_row_shows_each_change_to_its_topic_on_the_next_request(
+    topic, member, other_member, third_member, moderator
+):
+    """The category page's rows come from the cache too; a new reply, a moderator's lock or
+    pin, and the author leaving each show at once, and each reader's language is kept."""
+    url = f"/forum/{topic.category.slug}/"
+    client = reader(other_member)
+    row = category_row(client.get(url).content.decode(), topic.pk)
+    assert "Lange kvelder" in row and "1 post" in row and member.username in row
+    assert "Locked" not in row and "Pinned" not in row
+
+    reply(other_member, topic, body="Jeg kjenner meg igjen.")
+    row = category_row(client.get(url).content.decode(), topic.pk)
+    assert "2 posts" in row
+
+    topic.refresh_from_db()
+    now = timezone.now()
+    services.topic_set_flags(topic=topic, by=moderator, now=now, locked=True, pinned=True)
+    row = category_row(client.get(url).content.decode(), topic.pk)
+    assert "Locked" in row and "Pinned" in row and "forum-list__item--pinned" in row
+
+    norwegian = reader(third_member)
+    norwegian.cookies["django_language"] = "nb"
+    norsk = category_row(norwegian.get(url).content.decode(), topic.pk)
+    assert "2 innlegg" in norsk and "Låst" in norsk
+    assert "2 posts" in category_row(client.get(url).content.decode(), topic.pk)
+
+    from accounts.services import account_delete
+
+    account_delete(user=member)
+    row = category_row(client.get(url).content.decode(), topic.pk)
+    assert "Lange kvelder" not in row and member.username not in row
