@@ -30,6 +30,7 @@ from friends.models import (
     Profile,
     Report,
 )
+from ordrom.prepared import PreparedCount
 
 
 @dataclass(frozen=True)
@@ -204,6 +205,14 @@ def incoming_requests(*, member) -> QuerySet[ContactRequest]:
     )
 
 
+_INCOMING_COUNT = PreparedCount(lambda member: incoming_requests(member=member), ints=["member"])
+
+
+def incoming_request_count(*, member) -> int:
+    """How many requests wait for *member* (the friend service's menu; ordrom.prepared)."""
+    return _INCOMING_COUNT(member=member.pk)
+
+
 def outgoing_requests(*, member, limit: int = 50) -> list[ContactRequest]:
     return list(
         ContactRequest.objects.filter(sender=member)
@@ -252,16 +261,20 @@ def conversations_of(*, member) -> list[Conversation]:
     )
 
 
+def _unread_messages(member) -> QuerySet[Message]:
+    return Message.objects.filter(
+        Q(conversation__member_a=member) | Q(conversation__member_b=member),
+        status=Message.Status.VISIBLE,
+        read_at__isnull=True,
+    ).exclude(author=member)
+
+
+_UNREAD_COUNT = PreparedCount(_unread_messages, ints=["member"])
+
+
 def unread_message_count(*, member) -> int:
-    return (
-        Message.objects.filter(
-            Q(conversation__member_a=member) | Q(conversation__member_b=member),
-            status=Message.Status.VISIBLE,
-            read_at__isnull=True,
-        )
-        .exclude(author=member)
-        .count()
-    )
+    """Letters from pen pals the member has not read (the menu; ordrom.prepared)."""
+    return _UNREAD_COUNT(member=member.pk)
 
 
 def conversation_for_member(*, conversation_id: int, member) -> Conversation:

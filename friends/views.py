@@ -86,7 +86,7 @@ def _suspended_until(request) -> str | None:
 def _nav(request) -> dict:
     """The friend service's own menu, with what waits for the member."""
     return {
-        "incoming_count": selectors.incoming_requests(member=request.user).count(),
+        "incoming_count": selectors.incoming_request_count(member=request.user),
         "unread_count": selectors.unread_message_count(member=request.user),
     }
 

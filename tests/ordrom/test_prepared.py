@@ -1,0 +1,77 @@
+"""Queries compiled once and run again with new values (ordrom.prepared) answer what the ORM
+answers, for every value, and refuse a query they cannot prepare faithfully."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from ordrom import notifications, roles
+from ordrom.models import Notification
+from ordrom.prepared import PreparedCount, PreparedValues
+
+pytestmark = pytest.mark.django_db
+
+
+def _notify(user, n: int) -> None:
+    for i in range(n):
+        notifications.notify(
+            recipient=user, kind="forum_reply", url=f"/forum/t/{i}/", now=timezone.now()
+        )
+
+
+def test_the_unread_count_follows_each_member_s_own_notifications(member, other_member):
+    _notify(member, 3)
+    _notify(other_member, 1)
+    assert notifications.unread_count(recipient=member) == 3
+    assert notifications.unread_count(recipient=other_member) == 1
+
+    notifications.mark_read(recipient=member, now=timezone.now())
+    _notify(other_member, 1)
+    assert notifications.unread_count(recipient=member) == 0
+    assert notifications.unread_count(recipient=other_member) == 2
+
+
+def test_a_role_given_or_taken_away_shows_on_the_next_request(member, other_member):
+    supervisors = Group.objects.get(name=roles.Role.SUPERVISOR)
+    assert roles.Role.SUPERVISOR not in roles.role_names(member)
+    member.groups.add(supervisors)
+    fresh = type(member).objects.get(pk=member.pk)  # the next request's user object
+    assert roles.Role.SUPERVISOR in roles.role_names(fresh)
+    assert roles.Role.SUPERVISOR not in roles.role_names(other_member)
+    member.groups.remove(supervisors)
+    assert roles.Role.SUPERVISOR not in roles.role_names(type(member).objects.get(pk=member.pk))
+
+
+def test_a_prepared_query_answers_as_the_orm_does_with_text_values_too(member, other_member):
+    _notify(member, 2)
+    _notify(other_member, 1)
+    by_url = PreparedValues(
+        lambda url, recipient: Notification.objects.filter(url=url, recipient=recipient)
+        .order_by("pk")
+        .values_list("recipient_id", flat=True),
+        flat=True,
+        ints=["recipient"],
+        texts=["url"],
+    )
+    assert by_url(url="/forum/t/0/", recipient=member.pk) == [member.pk]
+    assert by_url(url="/forum/t/1/", recipient=other_member.pk) == []
+    count = PreparedCount(lambda url: Notification.objects.filter(url=url), texts=["url"])
+    assert count(url="/forum/t/0/") == 2 == Notification.objects.filter(url="/forum/t/0/").count()
+
+
+def test_a_value_the_sql_would_carry_as_text_or_not_at_all_is_refused(member):
+    sliced = PreparedValues(
+        lambda n: Notification.objects.values_list("pk", flat=True)[:n], flat=True, ints=["n"]
+    )
+    with pytest.raises(ValueError, match="written into the SQL"):
+        sliced(n=5)
+    unused = PreparedCount(lambda member: Notification.objects.all(), ints=["member"])
+    with pytest.raises(ValueError, match="not among the query's parameters"):
+        unused(member=member.pk)
+    count = PreparedCount(
+        lambda member: Notification.objects.filter(recipient=member), ints=["member"]
+    )
+    with pytest.raises(TypeError, match="expected values"):
+        count(recipient=member.pk)
