@@ -118,3 +118,18 @@ def rendered_topic_rows(topics) -> list[str]:
         cache.set_many(missing, CACHE_SECONDS)
         found.update(missing)
     return [mark_safe(found[key]) for key in keys]  # noqa: S308 (rendered by our own template)
+
+
+_BLANK_FORMS: dict[tuple[type, str], str] = {}
+
+
+def blank_form_fields(form_class) -> str:
+    """The fields of an empty *form_class* (includes/form_fields.html), rendered once per
+    language in this process: with no data and no initial values they are the same for every
+    reader (the topic page's reply form was a fifth of the page)."""
+    key = (form_class, translation.get_language())
+    html = _BLANK_FORMS.get(key)
+    if html is None:
+        html = render_to_string("includes/form_fields.html", {"form": form_class()})
+        _BLANK_FORMS[key] = html
+    return mark_safe(html)  # noqa: S308 (rendered by our own template)

@@ -195,7 +195,10 @@ def _topic_page(request, topic: Topic, *, reply_form=None, status=200):
                 report_reasons=report_reasons,
                 is_moderator=is_moderator,
             ),
-            "reply_form": reply_form or ReplyForm(),
+            "reply_form": reply_form,
+            "reply_fields": (
+                fragments.blank_form_fields(ReplyForm) if reply_form is None else None
+            ),
             "report_reasons": report_reasons,
             "suspended_until": _suspended_until(request),
             "show_crisis_help": request.session.pop(CRISIS_SESSION_KEY, False),

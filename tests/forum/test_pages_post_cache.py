@@ -129,3 +129,16 @@ def test_a_category_row_shows_each_change_to_its_topic_on_the_next_request(
     account_delete(user=member)
     row = category_row(client.get(url).content.decode(), topic.pk)
     assert "Lange kvelder" not in row and member.username not in row
+
+
+def test_the_reply_form_is_written_in_each_reader_s_language(topic, other_member, third_member):
+    """The empty reply form is rendered once per language and shared; each reader gets it in
+    their own language, with their own CSRF token around it."""
+    url = f"/forum/t/{topic.pk}/"
+    english_page = reader(other_member).get(url).content.decode()
+    norwegian = reader(third_member)
+    norwegian.cookies["django_language"] = "nb"
+    norwegian_page = norwegian.get(url).content.decode()
+    assert 'name="body"' in english_page and 'name="body"' in norwegian_page
+    assert "Your reply" in english_page and "Your reply" not in norwegian_page
+    assert "Svaret ditt" in norwegian_page and "Svaret ditt" not in english_page
