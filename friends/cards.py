@@ -11,8 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.template.defaultfilters import linebreaksbr, truncatechars
+from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 
 from friends.models import AgeBand, Gender, Interest, Profile, Region
@@ -20,6 +23,7 @@ from ordrom.links import pk_url
 
 # How much of the text a card in a list shows (the whole text is on the profile page).
 SHORT_ABOUT_CHARS = 220
+CARD_TEMPLATE = "friends/includes/profile_card.html"
 
 
 @dataclass(frozen=True)
@@ -100,3 +104,17 @@ def profile_cards(
             _card(profile, tuple(names[n] for n in chosen), labels, url=url, short=short)
         )
     return cards
+
+
+@lru_cache(maxsize=4096)
+def _card_html(card: ProfileCard, language: str) -> str:
+    return render_to_string(CARD_TEMPLATE, {"card": card})
+
+
+def cards_html(cards: Iterable[ProfileCard]) -> list[SafeString]:
+    """The cards' HTML. A card holds every value it shows, so the HTML of an equal card in
+    the same language is the same: kept in this process (at most 4 096, the least recently
+    shown go first; a changed profile makes a different card), never in the shared cache.
+    Twenty cards through the template were a tenth of the browse page."""
+    language = translation.get_language()
+    return [mark_safe(_card_html(card, language)) for card in cards]  # noqa: S308 (our template)

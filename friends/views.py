@@ -140,12 +140,14 @@ def index(request):
             "region_widget": form.widget_parts("region"),
             "interests_widget": form.widget_parts("interests"),
             "page_obj": page,
-            "cards": cards.profile_cards(
-                profiles,
-                interest_ids=selectors.interest_ids_of(profile_ids=[p.pk for p in profiles]),
-                interests=interests,
-                link=True,
-                short=True,
+            "cards": cards.cards_html(
+                cards.profile_cards(
+                    profiles,
+                    interest_ids=selectors.interest_ids_of(profile_ids=[p.pk for p in profiles]),
+                    interests=interests,
+                    link=True,
+                    short=True,
+                )
             ),
             "extra_query": query.urlencode() + "&" if query else "",
             **_nav(request),

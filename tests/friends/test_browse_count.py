@@ -53,3 +53,20 @@ def test_total_follows_profiles_blocks_and_suspensions(adult, user_factory, clie
     assert shown_total(viewer) == 1
     services.profile_pause(profile=others[3].friend_profile, by=others[3], now=now)
     assert shown_total(viewer) == 0
+
+
+def test_an_edited_profile_shows_as_edited_once_approved_again(adult, other_adult, client_for):
+    """The browse page's cards are kept rendered per card and language (friends.cards); an
+    edit makes a different card, and each language gets its own."""
+    viewer = client_for(adult)
+    page = viewer.get("/friends/").content.decode()
+    assert "Jeg samler på gamle kart." not in page
+    profile = other_adult.friend_profile
+    now = timezone.now()
+    services.profile_update(
+        profile=profile, by=other_adult, region="vestland",
+        about="Jeg samler på gamle kart.", now=now,
+    )
+    assert "Jeg samler på gamle kart." not in viewer.get("/friends/").content.decode()  # pending
+    services.profile_approve(profile=profile, by=moderator_user(), now=now)
+    assert "Jeg samler på gamle kart." in viewer.get("/friends/").content.decode()
