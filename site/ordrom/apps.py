@@ -5,6 +5,7 @@ class OrdromConfig(AppConfig):
     name = "ordrom"
 
     def ready(self):
-        from ordrom import admin_sidebar
+        from ordrom import admin_shortcuts, admin_sidebar
 
         admin_sidebar.install()
+        admin_shortcuts.install()
