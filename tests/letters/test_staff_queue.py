@@ -212,3 +212,26 @@ def test_coordinators_see_deadline_alerts_at_the_top_of_the_queue(
 
     assert [row["letter"] for row in alerts] == [alert]
     assert supervisor_client.get(QUEUE_URL).context["alerts"] == []
+
+
+def test_a_row_shows_a_writers_subject_as_text_never_as_markup(
+    supervisor_client, supervisor, travel, english
+):
+    """The rows are written as text in Python (letters/admin_views.py): what a writer typed
+    as the subject is escaped, and each row's action still fits who holds the letter."""
+    travel(TUESDAY)
+    hostile = make_letter(subject='<img src=x onerror="alert(1)"> & "venner"', urgent=True)
+    mine = make_letter(received_ago=3 * HOUR)
+    services.letter_claim(letter_id=mine.pk, by=supervisor, now=TUESDAY)
+
+    response = supervisor_client.get(QUEUE_URL)
+    page = response.content.decode()
+
+    assert "<img src=x" not in page
+    shown = "&lt;img src=x onerror=&quot;alert(1)&quot;&gt; &amp; &quot;venner&quot;"
+    assert f"#{hostile.pk} · {shown}" in page
+    row = next(r["html"] for r in response.context["rows"] if r["letter_id"] == hostile.pk)
+    assert f'action="/admin/letters/{hostile.pk}/claim/"' in row and "Answer</button>" in row
+    assert 'name="csrfmiddlewaretoken" value="' in row
+    own = next(r["html"] for r in response.context["rows"] if r["letter_id"] == mine.pk)
+    assert f'href="{letter_url(mine)}">Continue</a>' in own and "<td>You</td>" in own
