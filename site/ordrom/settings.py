@@ -135,6 +135,8 @@ TASKS = {
 
 # --- Accounts, sessions, passwords -------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
+    # Answers permission checks only (its SQL compiled once); signs nobody in.
+    "ordrom.auth_backends.PreparedPermissionsBackend",
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
