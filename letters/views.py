@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.services import generated_member_create, generated_member_key_phrase_renew
-from letters import selectors, services
+from letters import fragments, selectors, services
 from letters.conf import app_settings
 from letters.forms import (
     DEADLINE_FORMAT,
@@ -314,9 +314,12 @@ def _thread_page(request, thread: Thread, *, follow_up_form=None, feedback_forms
         entry["cards"] = [cards[i] for i in reply.referral_service_ids if i in cards]
         entry["card_suffix"] = f"-r{reply.pk}"
         if not reply.feedback_given:
-            entry["feedback_form"] = feedback_forms.get(reply.pk) or FeedbackForm(
-                prefix=f"feedback-{reply.pk}"
-            )
+            if reply.pk in feedback_forms:  # sent back with an error: the form as it came
+                entry["feedback_form"] = feedback_forms[reply.pk]
+            else:
+                entry["feedback_html"] = fragments.empty_feedback_form(
+                    request, thread_id=thread.pk, reply_id=reply.pk
+                )
         if reply.follow_up_on and reply.follow_up_on <= today and not reply.follow_up_dismissed:
             follow_up_prompt = reply
 

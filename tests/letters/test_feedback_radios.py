@@ -68,3 +68,32 @@ def test_feedback_radios_are_the_ones_the_widget_gives(
     checked = [dict(attrs)["value"] for attrs in radios(shown) if "checked" in dict(attrs)]
     assert checked == ["yes"]
     assert 'aria-invalid="true"' in shown
+
+
+def test_the_kept_empty_form_carries_this_answers_ids_and_this_readers_token(
+    member, write_letter, answer_letter
+):
+    """The empty form is rendered once per language (letters/fragments.py); each page puts
+    in its own answer's ids and the reader's own CSRF token, and the form works as sent."""
+    from django.test import Client
+
+    from letters.models import Feedback
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(member)
+    letter = write_letter(member)
+    reply = answer_letter(letter)
+    client.get(f"/letters/{letter.thread_id}/")  # read: the questions appear
+    page = client.get(f"/letters/{letter.thread_id}/").content.decode()
+    start = page.index('<details class="letters-feedback"')
+    shown = page[start : page.index("</details>", start)]
+    url = f"/letters/{letter.thread_id}/answers/{reply.pk}/feedback/"
+    assert f'action="{url}"' in shown and "987654320" not in page
+    assert f'name="feedback-{reply.pk}-easy_to_reach"' in shown
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', shown).group(1)
+    assert "placeholder" not in token
+
+    response = client.post(url, {"csrfmiddlewaretoken": token,
+                                 f"feedback-{reply.pk}-easy_to_reach": "yes"})
+    assert response.status_code == 302
+    assert list(Feedback.objects.values_list("question", "answer")) == [("easy_to_reach", "yes")]
