@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from django import forms
 from django.forms.utils import flatatt
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from friends import age, services
@@ -71,6 +74,11 @@ class ProfileForm(forms.Form):
         return chosen
 
 
+BROWSE_FILTERS_TEMPLATE = "friends/includes/browse_filters.html"
+_RENDERED_LIMIT = 1024
+_rendered: dict[str, str] = {}
+
+
 class BrowseForm(forms.Form):
     """The browse filters; the age choices are only the bands of the member's own group.
 
@@ -109,6 +117,30 @@ class BrowseForm(forms.Form):
             region=self.cleaned_data["region"],
             interest_ids=tuple(int(pk) for pk in self.cleaned_data["interests"]),
         )
+
+    def rendered(self) -> SafeString:
+        """The filters' HTML (templates/friends/includes/browse_filters.html). It follows
+        from the labels, names and ids of the three fields and their widget parts, so the
+        HTML is kept in this process under exactly those values (at most
+        ``_RENDERED_LIMIT`` sets: each language, age group and set of chosen filters is one)."""
+        fields = [self[name] for name in ("age_band", "region", "interests")]
+        parts = {name: self.widget_parts(name) for name in ("age_band", "region", "interests")}
+        key = repr((
+            translation.get_language(),
+            [(field.auto_id, str(field.label), field.html_name) for field in fields],
+            parts,
+        ))
+        html = _rendered.get(key)
+        if html is None:
+            html = render_to_string(BROWSE_FILTERS_TEMPLATE, {
+                "form": self,
+                "age_widget": parts["age_band"],
+                "region_widget": parts["region"],
+                "interests_widget": parts["interests"],
+            })
+            if len(_rendered) < _RENDERED_LIMIT:
+                _rendered[key] = html
+        return mark_safe(html)  # noqa: S308 (our template; every value escaped in it)
 
     def widget_parts(self, name: str) -> dict:
         """What the page template needs to write a field's widget out: ``attrs``, the

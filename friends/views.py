@@ -136,9 +136,7 @@ def index(request):
             "own": own,
             "own_listed": own.is_listed(_now()),
             "form": form,
-            "age_widget": form.widget_parts("age_band"),
-            "region_widget": form.widget_parts("region"),
-            "interests_widget": form.widget_parts("interests"),
+            "filters": form.rendered(),
             "page_obj": page,
             "cards": cards.cards_html(
                 cards.profile_cards(
