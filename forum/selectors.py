@@ -25,6 +25,7 @@ from forum.models import (
 )
 from ordrom import roles
 from ordrom.models import Notification
+from ordrom.prepared import PreparedCount
 
 TOPICS_PER_PAGE = 25
 POSTS_PER_PAGE = 30
@@ -106,12 +107,26 @@ def _readable_posts(viewer) -> Q:
     return shown | Q(author=viewer)
 
 
+def _member_readable_posts(viewer, topic):
+    return Post.objects.filter(
+        Q(status__in=(Post.Status.PUBLISHED, Post.Status.DELETED)) | Q(author=viewer),
+        topic=topic,
+    )
+
+
+# A member's view of a topic, counted on every topic page (SQL compiled once).
+_MEMBER_POST_COUNT = PreparedCount(_member_readable_posts, ints=["viewer", "topic"])
+
+
 def topic_posts(*, topic: Topic, viewer) -> Paginator:
     posts = (
         Post.objects.filter(_readable_posts(viewer), topic=topic)
         .select_related("author")
         .order_by("created_at", "pk")
     )
+    if viewer.is_authenticated and not is_moderator(viewer):  # _readable_posts for a member
+        count = _MEMBER_POST_COUNT(viewer=viewer.pk, topic=topic.pk)
+        return CountedPaginator(posts, POSTS_PER_PAGE, count=count)
     return Paginator(posts, POSTS_PER_PAGE)
 
 
@@ -151,6 +166,18 @@ def standing_of(member) -> Standing | None:
     if not member.is_authenticated:
         return None
     return Standing.objects.filter(member=member).first()
+
+
+_SUSPENDED = PreparedCount(
+    lambda member, now: Standing.objects.filter(member=member, suspended_until__gt=now),
+    ints=["member"],
+    datetimes=["now"],
+)
+
+
+def is_suspended(member, now) -> bool:
+    """Asked on every forum page that offers writing (SQL compiled once)."""
+    return member.is_authenticated and _SUSPENDED(member=member.pk, now=now) > 0
 
 
 class _NorwegianVector(Func):

@@ -66,8 +66,11 @@ def _now():
 
 def _suspended_until(request) -> str | None:
     """When the member may write again, as people read it; None when they may write."""
+    now = _now()
+    if not selectors.is_suspended(request.user, now):
+        return None
     standing = selectors.standing_of(request.user)
-    if standing is None or not standing.is_suspended(_now()):
+    if standing is None or not standing.is_suspended(now):
         return None
     return formats.date_format(timezone.localtime(standing.suspended_until), "j. F Y H:i")
 

@@ -14,12 +14,15 @@ query counts and debug tooling). The SQL is exactly what the ORM made; only the 
 change. A parameter that Django would write into the SQL text instead of passing it as a
 parameter makes preparing fail loudly.
 
-Only for values that need no conversion from the database (integers and text): a
-``PreparedValues`` of dates or booleans would come back as SQLite's raw values.
+Parameters may be integers, text or datetimes (``datetimes=``, passed to the database as the
+ORM passes them). Results only of values that need no conversion from the database
+(integers and text): a ``PreparedValues`` of dates or booleans would come back as SQLite's
+raw values.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from threading import Lock
 
@@ -30,14 +33,19 @@ from django.db.models import QuerySet
 # field holds.
 _INT_MARKER_BASE = 7_305_000_000_000
 _TEXT_MARKER = "\x00ordrom-prepared-{}\x00"
+_DATETIME_MARKER = dt.datetime(2999, 12, 30, 23, 0, 0, 123_457, tzinfo=dt.UTC)
 
 
 class _Prepared:
-    def __init__(self, build: Callable[..., QuerySet], *, ints=(), texts=()):
+    def __init__(self, build: Callable[..., QuerySet], *, ints=(), texts=(), datetimes=()):
         self._build = build
-        self._names = tuple(ints) + tuple(texts)
+        self._names = tuple(ints) + tuple(texts) + tuple(datetimes)
+        self._datetimes = frozenset(datetimes)
         self._markers = {name: _INT_MARKER_BASE + n for n, name in enumerate(ints)}
         self._markers.update({name: _TEXT_MARKER.format(name) for name in texts})
+        self._markers.update(
+            {name: _DATETIME_MARKER + dt.timedelta(minutes=n) for n, name in enumerate(datetimes)}
+        )
         self._compiled: dict[str, tuple[str, tuple, tuple[tuple[int, str], ...]]] = {}
         self._lock = Lock()
 
@@ -53,7 +61,10 @@ class _Prepared:
             sql, params = self._queryset_sql(queryset, using)
             slots = []
             for name, marker in self._markers.items():
-                if str(marker) in sql:
+                if name in self._datetimes:
+                    # As the ORM passes a datetime to this database (SQLite: UTC text).
+                    marker = self._adapt(using, marker)
+                if str(marker) in sql or (name in self._datetimes and "2999-12-3" in sql):
                     raise ValueError(f"{name} is written into the SQL, not passed as a value")
                 places = [n for n, value in enumerate(params) if value == marker]
                 if not places:
@@ -63,13 +74,18 @@ class _Prepared:
             self._compiled[using] = compiled
         return compiled
 
+    @staticmethod
+    def _adapt(using: str, value: dt.datetime):
+        return connections[using].ops.adapt_datetimefield_value(value)
+
     def _execute(self, values: dict, using: str):
         if set(values) != set(self._names):
             raise TypeError(f"expected values for {sorted(self._names)}, got {sorted(values)}")
         sql, params, slots = self._compile(using)
         params = list(params)
         for n, name in slots:
-            params[n] = values[name]
+            value = values[name]
+            params[n] = self._adapt(using, value) if name in self._datetimes else value
         with connections[using].cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall()

@@ -75,3 +75,25 @@ def test_a_value_the_sql_would_carry_as_text_or_not_at_all_is_refused(member):
     )
     with pytest.raises(TypeError, match="expected values"):
         count(recipient=member.pk)
+
+
+def test_a_datetime_value_is_passed_as_the_orm_passes_it(member):
+    import datetime as dt
+
+    now = timezone.now()
+    for minutes in (90, 30, 5):
+        Notification.objects.create(
+            recipient=member, kind="forum_reply", url="/x/", created_at=now - dt.timedelta(
+                minutes=minutes)
+        )
+    since = PreparedCount(
+        lambda member, since: Notification.objects.filter(recipient=member, created_at__gt=since),
+        ints=["member"],
+        datetimes=["since"],
+    )
+    for minutes in (120, 60, 10, 1):
+        cutoff = now - dt.timedelta(minutes=minutes)
+        expected = Notification.objects.filter(recipient=member, created_at__gt=cutoff).count()
+        assert since(member=member.pk, since=cutoff) == expected
+    assert [since(member=member.pk, since=now - dt.timedelta(minutes=m)) for m in (120, 10)] == [
+        3, 1]
