@@ -26,9 +26,11 @@ class FriendsConfig(AppConfig):
 
         from django.db.models.signals import post_delete, post_save
 
-        from friends.models import FriendStanding, Profile
-        from friends.selectors import forget_browse_counts
+        from friends.models import FriendStanding, Interest, Profile
+        from friends.selectors import forget_browse_counts, forget_interests
 
         for model in (Profile, FriendStanding):
             post_save.connect(forget_browse_counts, sender=model, dispatch_uid=f"browse-{model}")
             post_delete.connect(forget_browse_counts, sender=model, dispatch_uid=f"browse-{model}")
+        post_save.connect(forget_interests, sender=Interest, dispatch_uid="friends-interests")
+        post_delete.connect(forget_interests, sender=Interest, dispatch_uid="friends-interests")

@@ -26,6 +26,13 @@ SHORT_ABOUT_CHARS = 220
 CARD_TEMPLATE = "friends/includes/profile_card.html"
 
 
+@lru_cache(maxsize=4096)
+def _short_about(about: str) -> SafeString:
+    """The start of a text as a list's card shows it (the same filters the template applied,
+    called directly, once per text in this process)."""
+    return linebreaksbr(truncatechars(about, SHORT_ABOUT_CHARS))
+
+
 @dataclass(frozen=True)
 class ProfileCard:
     pk: int
@@ -66,9 +73,8 @@ def _card(
         region=labels.region.get(profile.region, profile.region),
         gender=labels.gender.get(profile.gender, profile.gender) if profile.gender else "",
         interests=interests,
-        # The same filters the template applied, called directly.
         about=(
-            linebreaksbr(truncatechars(about, SHORT_ABOUT_CHARS))
+            _short_about(about)
             if short
             else mark_safe(profile.about_html)  # noqa: S308 - sanitised when written
         ),

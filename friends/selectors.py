@@ -50,10 +50,27 @@ def active_interests() -> QuerySet[Interest]:
     return Interest.objects.filter(is_active=True)
 
 
+INTERESTS_KEY = "friends:interests"
+INTERESTS_SECONDS = 300
+
+
 def interests_in_order() -> list[Interest]:
     """Every interest, in the list's order: the ones that can be chosen for the browse filters,
-    and all of them for the cards (a profile keeps an interest that can no longer be chosen)."""
-    return list(Interest.objects.all())
+    and all of them for the cards (a profile keeps an interest that can no longer be chosen).
+    Kept in the cache (every browse page reads it); saving or deleting an interest forgets
+    it at once (``forget_interests``)."""
+    interests = cache.get(INTERESTS_KEY)
+    if interests is None:
+        interests = list(Interest.objects.all())
+        cache.set(INTERESTS_KEY, interests, INTERESTS_SECONDS)
+    return interests
+
+
+def forget_interests(**kwargs) -> None:
+    """Signal receiver: an interest was saved or deleted. Forgotten at once and again on
+    commit, as the browse counts are."""
+    cache.delete(INTERESTS_KEY)
+    transaction.on_commit(lambda: cache.delete(INTERESTS_KEY))
 
 
 def interest_ids_of(*, profile_ids: list[int]) -> dict[int, list[int]]:

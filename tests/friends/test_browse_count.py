@@ -70,3 +70,18 @@ def test_an_edited_profile_shows_as_edited_once_approved_again(adult, other_adul
     assert "Jeg samler på gamle kart." not in viewer.get("/friends/").content.decode()  # pending
     services.profile_approve(profile=profile, by=moderator_user(), now=now)
     assert "Jeg samler på gamle kart." in viewer.get("/friends/").content.decode()
+
+
+def test_a_new_or_retired_interest_shows_in_the_filters_at_once(adult, client_for):
+    """The interests list is kept in the cache; saving or deleting one forgets it."""
+    from friends.models import Interest
+
+    viewer = client_for(adult)
+    assert "Fuglekikking" not in viewer.get("/friends/").content.decode()
+    interest = Interest.objects.create(slug="fugler", name_nb="Fuglekikking",
+                                       name_en="Birdwatching", sort_order=999)
+    viewer.cookies["django_language"] = "nb"
+    assert "Fuglekikking" in viewer.get("/friends/").content.decode()
+    interest.is_active = False
+    interest.save()
+    assert "Fuglekikking" not in viewer.get("/friends/").content.decode()
