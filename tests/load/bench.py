@@ -26,7 +26,9 @@ What it does, in order (DESIGN.md, "Performance budgets"):
    asked by a visitor, a signed-in page with the same bare view asked with a signed-in
    session: that is "the same middleware" of DESIGN.md for it (the session and user rows
    every signed-in request loads, about 2x the visitor's bare view here). The ratio to the
-   visitor's bare view is printed beside it.
+   visitor's bare view is printed beside it. Both bare views are measured first and again
+   last; the faster of each pair's medians is the reference (a slow phase of a noisy
+   machine must not flatter the pages).
 
 Options: ``--letters N`` and ``--members N`` (defaults 100 000 and 20 000), ``--seconds``
 per page, ``--concurrency``, ``--keep`` (leave the database), ``--reuse`` (measure an
@@ -281,6 +283,11 @@ def pages(info: dict) -> list[dict]:
          "cookie": member},
         {"name": "friend browse", "path": "/friends/", "cookie": member},
         {"name": "browse, page 50", "path": "/friends/?page=50", "cookie": member},
+        # The bare views once more at the end: on this shared machine one phase can run
+        # 30 % slower than the next, and a slow reference would flatter every ratio. Each
+        # page is compared with the faster of its reference's two medians.
+        {"name": "bare ok, again", "path": "/bench/ok", "cookie": ""},
+        {"name": "signed in, again", "path": "/bench/ok", "cookie": member},
     ]
 
 
@@ -669,7 +676,9 @@ def machine() -> dict:
 
 
 def report(page_list: list[dict], results: list[dict], info: dict, host: dict, args) -> str:
-    bare = results[0]["median_ms"]  # the first page is the bare view
+    # The bare views come first and again last (pages()); the faster median of each is the
+    # reference, the stricter choice.
+    bare = min(results[0]["median_ms"], results[-2]["median_ms"])
     lines = [
         f"Ordrom make bench · {dt.date.today().isoformat()} · {host['cpus']} CPUs, "
         f"{host['ram_gib']} GiB · Python {host['python']} · Django {host['django']} · "
@@ -685,7 +694,7 @@ def report(page_list: list[dict], results: list[dict], info: dict, host: dict, a
         f"{'page':<16} {'path':<24} {'queries':>7} {'median ms':>9} {'p99 ms':>8} "
         f"{'req/s':>7} {'x bare':>7} {'x anon':>7}  budget",
     ]
-    signed_in = results[1]["median_ms"]  # the second is the bare view with a session
+    signed_in = min(results[1]["median_ms"], results[-1]["median_ms"])
     for page, result in zip(page_list, results, strict=True):
         reference = signed_in if page["cookie"] else bare
         ratio = result["median_ms"] / reference if reference else float("nan")
@@ -705,8 +714,8 @@ def report(page_list: list[dict], results: list[dict], info: dict, host: dict, a
     lines.append("")
     lines.append(
         "x bare: the median over the bare view's median asked the same way (a visitor's page "
-        "to the visitor's bare view, a signed-in page to the signed-in one); x anon: over the "
-        "visitor's bare view"
+        "to the visitor's bare view, a signed-in page to the signed-in one; of the bare view's "
+        "two runs, first and last, the faster); x anon: over the visitor's bare view"
     )
     return "\n".join(lines)
 
