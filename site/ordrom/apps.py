@@ -5,8 +5,8 @@ class OrdromConfig(AppConfig):
     name = "ordrom"
 
     def ready(self):
-        from ordrom import admin_config, admin_shortcuts, admin_sidebar
+        from ordrom import admin_config, admin_fragments, admin_sidebar
 
         admin_sidebar.install()
-        admin_shortcuts.install()
+        admin_fragments.install()
         admin_config.install()

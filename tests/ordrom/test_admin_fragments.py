@@ -1,13 +1,17 @@
-"""The staff workspace's keyboard-shortcuts dialog is kept rendered (ordrom/admin_shortcuts.py):
+"""The staff workspace's keyboard-shortcuts dialog and icons are kept rendered
+(ordrom/admin_fragments.py). The dialog:
 each page must still carry exactly the dialog Wagtail itself renders for that request, in
 the user's language, for their platform, and with their own choice to turn shortcuts off."""
 
 from __future__ import annotations
 
+import shlex
+
 import pytest
-from django.template import Context, engines
+from django.template import Context, Template, engines
 from django.test import RequestFactory
 from django.utils import translation
+from django.utils.safestring import mark_safe
 from wagtail.admin.templatetags import wagtailadmin_tags
 from wagtail.users.models import UserProfile
 
@@ -67,3 +71,35 @@ def test_the_platform_language_and_the_users_own_choice_each_change_it(
     profile.keyboard_shortcuts = False
     profile.save()
     assert disabled_text in page(supervisor_client, LINUX, "en")
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        'name="mail"',
+        'name="arrow-left" classname="default"',
+        'name="warning" title="Pass på <her> & der" wrapped=True',
+        'name="mail" classname="w-header__glyph"',
+    ],
+)
+def test_an_icon_is_the_markup_wagtails_icon_template_gives(arguments):
+    tag = Template("{% load wagtailadmin_tags %}{% icon " + arguments + " %}")
+    first, again = tag.render(Context()), tag.render(Context())  # the second is the kept one
+    parsed = {}
+    for pair in shlex.split(arguments):
+        key, value = pair.split("=", 1)
+        parsed[key] = True if value == "True" else value
+    # A literal in a template is marked safe, as the tag receives it.
+    parsed = {key: mark_safe(value) if isinstance(value, str) else value  # noqa: S308
+              for key, value in parsed.items()}
+    own = engines["django"].engine.get_template("wagtailadmin/shared/icon.html")
+    assert first == again == own.render(Context(wagtailadmin_tags.icon(**parsed)))
+    assert f'href="#icon-{parsed["name"]}"' in first
+
+
+def test_an_icon_label_from_a_variable_is_escaped_even_after_the_same_text_as_a_literal():
+    text = "Pass på <her> & der"
+    literal = Template('{% load wagtailadmin_tags %}{% icon name="warning" title="' + text + '" %}')
+    variable = Template('{% load wagtailadmin_tags %}{% icon name="warning" title=label %}')
+    assert "<her>" in literal.render(Context())  # as Wagtail's own tag gives it
+    assert "&lt;her&gt; &amp; der" in variable.render(Context({"label": text}))
