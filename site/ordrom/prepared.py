@@ -15,9 +15,10 @@ change. A parameter that Django would write into the SQL text instead of passing
 parameter makes preparing fail loudly.
 
 Parameters may be integers, text or datetimes (``datetimes=``, passed to the database as the
-ORM passes them). Results only of values that need no conversion from the database
-(integers and text): a ``PreparedValues`` of dates or booleans would come back as SQLite's
-raw values.
+ORM passes them), and lists of up to a fixed number of ids (``id_lists={"ids": 30}``, for an
+``__in`` lookup; the unused places get ids no row has). Results only of values that need no
+conversion from the database (integers and text): a ``PreparedValues`` of dates or booleans
+would come back as SQLite's raw values.
 """
 
 from __future__ import annotations
@@ -37,15 +38,25 @@ _DATETIME_MARKER = dt.datetime(2999, 12, 30, 23, 0, 0, 123_457, tzinfo=dt.UTC)
 
 
 class _Prepared:
-    def __init__(self, build: Callable[..., QuerySet], *, ints=(), texts=(), datetimes=()):
+    def __init__(
+        self, build: Callable[..., QuerySet], *, ints=(), texts=(), datetimes=(), id_lists=None
+    ):
         self._build = build
-        self._names = tuple(ints) + tuple(texts) + tuple(datetimes)
+        id_lists = dict(id_lists or {})
+        self._names = tuple(ints) + tuple(texts) + tuple(datetimes) + tuple(id_lists)
         self._datetimes = frozenset(datetimes)
+        self._id_lists = id_lists
+        # What the builder is called with, and each single value to find among the parameters.
         self._markers = {name: _INT_MARKER_BASE + n for n, name in enumerate(ints)}
         self._markers.update({name: _TEXT_MARKER.format(name) for name in texts})
         self._markers.update(
             {name: _DATETIME_MARKER + dt.timedelta(minutes=n) for n, name in enumerate(datetimes)}
         )
+        self._build_values = dict(self._markers)
+        for n, (name, size) in enumerate(id_lists.items()):
+            items = [_INT_MARKER_BASE + 1_000 * (n + 1) + i for i in range(size)]
+            self._build_values[name] = items
+            self._markers.update({(name, i): item for i, item in enumerate(items)})
         self._compiled: dict[str, tuple[str, tuple, tuple[tuple[int, str], ...]]] = {}
         self._lock = Lock()
 
@@ -57,7 +68,7 @@ class _Prepared:
         if compiled is not None:
             return compiled
         with self._lock:
-            queryset = self._build(**self._markers)
+            queryset = self._build(**self._build_values)
             sql, params = self._queryset_sql(queryset, using)
             slots = []
             for name, marker in self._markers.items():
@@ -83,6 +94,13 @@ class _Prepared:
             raise TypeError(f"expected values for {sorted(self._names)}, got {sorted(values)}")
         sql, params, slots = self._compile(using)
         params = list(params)
+        for name, size in self._id_lists.items():
+            ids = [int(value) for value in values[name]]
+            if len(ids) > size:
+                raise ValueError(f"{name}: at most {size} ids, got {len(ids)}")
+            # The unused places get ids no row has (ids are positive).
+            ids.extend(range(-1, -1 - (size - len(ids)), -1))
+            values.update({(name, i): value for i, value in enumerate(ids)})
         for n, name in slots:
             value = values[name]
             params[n] = self._adapt(using, value) if name in self._datetimes else value

@@ -97,3 +97,23 @@ def test_a_datetime_value_is_passed_as_the_orm_passes_it(member):
         assert since(member=member.pk, since=cutoff) == expected
     assert [since(member=member.pk, since=now - dt.timedelta(minutes=m)) for m in (120, 10)] == [
         3, 1]
+
+
+def test_a_list_of_ids_is_matched_as_the_orm_matches_it_and_a_longer_one_refused(
+    member, other_member, user_factory
+):
+    third_member = user_factory("Tredje Leser")
+    for user in (member, other_member, third_member):
+        notifications.notify(recipient=user, kind="forum_reply", url="/y/", now=timezone.now())
+    of_users = PreparedValues(
+        lambda users: Notification.objects.filter(recipient_id__in=users)
+        .order_by("recipient_id")
+        .values_list("recipient_id", flat=True),
+        flat=True,
+        id_lists={"users": 3},
+    )
+    for users in ([], [member.pk], [member.pk, third_member.pk],
+                  [member.pk, other_member.pk, third_member.pk]):
+        assert of_users(users=users) == sorted(users)
+    with pytest.raises(ValueError, match="at most 3"):
+        of_users(users=[member.pk, other_member.pk, third_member.pk, 10**6])
