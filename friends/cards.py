@@ -66,7 +66,8 @@ def _card(
     about = profile.about
     return ProfileCard(
         pk=profile.pk,
-        name=profile.member.get_username(),
+        # A listing reads the name with the row (selectors.browse); else the member's.
+        name=getattr(profile, "member_name", None) or profile.member.get_username(),
         url=url(profile.pk) if url else "",
         # An unknown value shows as stored, as get_FOO_display does.
         age=labels.age.get(profile.age_band, profile.age_band),

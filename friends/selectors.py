@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 
 from friends import age
 from friends.conf import app_settings
@@ -211,7 +211,11 @@ def browse(*, viewer, viewer_band: str, now: dt.datetime, filters: BrowseFilters
         .count()
     )
     profiles = (
-        group.exclude(member_id__in=hidden).select_related("member").order_by("-listed_at", "-pk")
+        # The card shows the member's name only: read with the row rather than as a whole
+        # user (select_related built twenty user objects a page).
+        group.exclude(member_id__in=hidden)
+        .annotate(member_name=F(f"member__{get_user_model().USERNAME_FIELD}"))
+        .order_by("-listed_at", "-pk")
     )
     return CountedPaginator(profiles, app_settings.PROFILES_PER_PAGE, count=max(count, 0))
 
