@@ -23,6 +23,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 
+from ordrom.kept import KeptHtml
+
 TEMPLATE = "forum/includes/post.html"
 TOPIC_ROW_TEMPLATE = "forum/includes/topic_row.html"
 CACHE_SECONDS = 600
@@ -120,16 +122,15 @@ def rendered_topic_rows(topics) -> list[str]:
     return [mark_safe(found[key]) for key in keys]  # noqa: S308 (rendered by our own template)
 
 
-_BLANK_FORMS: dict[tuple[type, str], str] = {}
+_blank_forms = KeptHtml(limit=64)  # form classes × languages
 
 
 def blank_form_fields(form_class) -> str:
     """The fields of an empty *form_class* (includes/form_fields.html), rendered once per
     language in this process: with no data and no initial values they are the same for every
     reader (the topic page's reply form was a fifth of the page)."""
-    key = (form_class, translation.get_language())
-    html = _BLANK_FORMS.get(key)
-    if html is None:
-        html = render_to_string("includes/form_fields.html", {"form": form_class()})
-        _BLANK_FORMS[key] = html
+    html = _blank_forms.get(
+        (form_class, translation.get_language()),
+        lambda: render_to_string("includes/form_fields.html", {"form": form_class()}),
+    )
     return mark_safe(html)  # noqa: S308 (rendered by our own template)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from friends import age, services
 from friends.conf import app_settings
 from friends.models import AgeBand, Gender, Interest, Region, Report
+from ordrom.kept import KeptHtml, hashable
 
 ABOUT_HELP = _(
     "Do not write your name, where you go to school or work, or any contact details. "
@@ -75,8 +76,7 @@ class ProfileForm(forms.Form):
 
 
 BROWSE_FILTERS_TEMPLATE = "friends/includes/browse_filters.html"
-_RENDERED_LIMIT = 1024
-_rendered: dict[str, str] = {}
+_rendered = KeptHtml(limit=1024)
 
 
 class BrowseForm(forms.Form):
@@ -122,24 +122,20 @@ class BrowseForm(forms.Form):
         """The filters' HTML (templates/friends/includes/browse_filters.html). It follows
         from the labels, names and ids of the three fields and their widget parts, so the
         HTML is kept in this process under exactly those values (at most
-        ``_RENDERED_LIMIT`` sets: each language, age group and set of chosen filters is one)."""
+        1 024 sets: each language, age group and set of chosen filters is one)."""
         fields = [self[name] for name in ("age_band", "region", "interests")]
         parts = {name: self.widget_parts(name) for name in ("age_band", "region", "interests")}
-        key = repr((
+        key = hashable((
             translation.get_language(),
             [(field.auto_id, str(field.label), field.html_name) for field in fields],
             parts,
         ))
-        html = _rendered.get(key)
-        if html is None:
-            html = render_to_string(BROWSE_FILTERS_TEMPLATE, {
-                "form": self,
-                "age_widget": parts["age_band"],
-                "region_widget": parts["region"],
-                "interests_widget": parts["interests"],
-            })
-            if len(_rendered) < _RENDERED_LIMIT:
-                _rendered[key] = html
+        html = _rendered.get(key, lambda: render_to_string(BROWSE_FILTERS_TEMPLATE, {
+            "form": self,
+            "age_widget": parts["age_band"],
+            "region_widget": parts["region"],
+            "interests_widget": parts["interests"],
+        }))
         return mark_safe(html)  # noqa: S308 (our template; every value escaped in it)
 
     def widget_parts(self, name: str) -> dict:

@@ -86,12 +86,16 @@ def allowed(check):
 # --- Small helpers ------------------------------------------------------------------------------
 
 
+def _distance(due_at: dt.datetime, now: dt.datetime) -> tuple[dict, bool]:
+    """({"hours": 3, "minutes": 5}, overdue) between now and a deadline."""
+    seconds = int((due_at - now).total_seconds())
+    hours, minutes = divmod(abs(seconds) // 60, 60)
+    return {"hours": hours, "minutes": minutes}, seconds <= 0
+
+
 def time_left(due_at: dt.datetime, now: dt.datetime) -> tuple[str, bool]:
     """("3 h 05 min left", False) or ("overdue by 1 h 10 min", True), from stored times."""
-    seconds = int((due_at - now).total_seconds())
-    overdue = seconds <= 0
-    hours, minutes = divmod(abs(seconds) // 60, 60)
-    params = {"hours": hours, "minutes": minutes}
+    params, overdue = _distance(due_at, now)
     if overdue:
         return _("overdue by %(hours)d h %(minutes)02d min") % params, True
     return _("%(hours)d h %(minutes)02d min left") % params, False
@@ -186,13 +190,11 @@ def _queue_rows(letters, *, viewer, now: dt.datetime, csrf_token: str) -> list[d
     for letter in letters:
         pk = letter["id"]
         url = letter_url(pk)
-        seconds = int((letter["due_at"] - now).total_seconds())  # as time_left()
-        overdue = seconds <= 0
-        hours, minutes = divmod(abs(seconds) // 60, 60)
+        params, overdue = _distance(letter["due_at"], now)  # as time_left(), texts hoisted
         if overdue:
-            left = f"<strong>{escape(overdue_text % {'hours': hours, 'minutes': minutes})}</strong>"
+            left = f"<strong>{escape(overdue_text % params)}</strong>"
         else:
-            left = escape(left_text % {"hours": hours, "minutes": minutes})
+            left = escape(left_text % params)
         expires = letter["claim_expires_at"]
         claimed = bool(letter["claimed_by_id"] and expires and expires > now)
         if letter["is_follow_up"]:

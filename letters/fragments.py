@@ -18,13 +18,14 @@ from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 
 from letters.forms import FeedbackForm
+from ordrom.kept import KeptHtml
 
 TEMPLATE = "letters/includes/feedback_form.html"
 # Ids no thread or answer will have (neither one's digits inside the other's), and a token
 # no request gets: each appears in the rendered form only where the real value goes.
 _THREAD_MARK, _REPLY_MARK = 987_654_320_123, 987_654_320_456
 _CSRF_MARK = "ordrom-csrf-placeholder-51d2"
-_rendered: dict[str, str] = {}
+_rendered = KeptHtml(limit=16)  # one per language
 
 
 def _render() -> str:
@@ -41,10 +42,7 @@ def _render() -> str:
 
 
 def empty_feedback_form(request, *, thread_id: int, reply_id: int) -> SafeString:
-    language = translation.get_language() or ""
-    html = _rendered.get(language)
-    if html is None:
-        html = _rendered[language] = _render()
+    html = _rendered.get(translation.get_language() or "", _render)
     html = (
         html.replace(str(_THREAD_MARK), str(int(thread_id)))
         .replace(str(_REPLY_MARK), str(int(reply_id)))

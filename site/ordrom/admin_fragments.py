@@ -16,55 +16,34 @@ from __future__ import annotations
 
 from django.template.loader import render_to_string
 from django.utils import translation
-from django.utils.functional import Promise
 from django.utils.safestring import SafeData, mark_safe
+
+from ordrom.kept import KeptHtml, hashable
 
 TEMPLATE = "wagtailadmin/shared/keyboard_shortcuts_dialog.html"
 ICON_TEMPLATE = "wagtailadmin/shared/icon.html"
-_LIMIT = 64  # languages × platforms × the two switches; more means the values vary oddly
-_rendered: dict[str, str] = {}
+# Languages × platforms × the two switches; more means the values vary oddly.
+_dialogs = KeptHtml(limit=64)
+_icons = KeptHtml(limit=1024)
 
 
-def _plain(value):
-    """*value* with every lazy translation turned into its text, so that repr() says what
-    the template will show."""
-    if isinstance(value, Promise):
-        return str(value)
-    if isinstance(value, dict):
-        return [(_plain(key), _plain(item)) for key, item in value.items()]
-    if isinstance(value, list | tuple):
-        return [_plain(item) for item in value]
-    return value
+def _kept(kept: KeptHtml, key, template: str, values: dict) -> str:
+    html = kept.get(key, lambda: render_to_string(template, values))
+    return mark_safe(html)  # noqa: S308 (Wagtail's own template)
 
 
 def cached_dialog(context, compute) -> str:
     values = compute(context)
-    key = repr(_plain(values))
-    html = _rendered.get(key)
-    if html is None:
-        html = render_to_string(TEMPLATE, values)
-        if len(_rendered) < _LIMIT:
-            _rendered[key] = html
-    return mark_safe(html)  # noqa: S308 (Wagtail's own template)
-
-
-_icons: dict[tuple, str] = {}
-_ICON_LIMIT = 1024
-
-
-def _icon_value(value):
-    # Marked safe or not is part of the key: the template escapes one and not the other.
-    return (isinstance(value, SafeData), _plain(value))
+    return _kept(_dialogs, hashable(values), TEMPLATE, values)
 
 
 def cached_icon(values: dict) -> str:
-    key = (translation.get_language(), *(_icon_value(values[name]) for name in sorted(values)))
-    html = _icons.get(key)
-    if html is None:
-        html = render_to_string(ICON_TEMPLATE, values)
-        if len(_icons) < _ICON_LIMIT:
-            _icons[key] = html
-    return mark_safe(html)  # noqa: S308 (Wagtail's own template)
+    # Marked safe or not is part of the key: the template escapes one and not the other.
+    key = (
+        translation.get_language(),
+        *((isinstance(values[name], SafeData), hashable(values[name])) for name in sorted(values)),
+    )
+    return _kept(_icons, key, ICON_TEMPLATE, values)
 
 
 def install() -> None:

@@ -14,18 +14,12 @@ from __future__ import annotations
 from django import template
 from django.utils import translation
 
+from ordrom.kept import KeptHtml, hashable
+
 register = template.Library()
 
 LIMIT = 512
-_kept: dict[tuple, str] = {}
-
-
-def _plain(value):
-    if isinstance(value, dict):
-        return tuple(sorted((str(key), _plain(item)) for key, item in value.items()))
-    if isinstance(value, list | tuple):
-        return tuple(_plain(item) for item in value)
-    return value if isinstance(value, int | float | bool | type(None)) else str(value)
+_kept = KeptHtml(limit=LIMIT)
 
 
 class KeptNode(template.Node):
@@ -38,14 +32,9 @@ class KeptNode(template.Node):
         key = (
             self.name,
             translation.get_language(),
-            tuple(_plain(value.resolve(context)) for value in self.values),
+            tuple(hashable(value.resolve(context)) for value in self.values),
         )
-        html = _kept.get(key)
-        if html is None:
-            html = self.nodelist.render(context)
-            if len(_kept) < LIMIT:
-                _kept[key] = html
-        return html
+        return _kept.get(key, lambda: self.nodelist.render(context))
 
 
 @register.tag

@@ -13,13 +13,13 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 
+from ordrom.kept import KeptHtml
 from pages import selectors
 
 register = template.Library()
 
 CARD_TEMPLATE = "pages/includes/service_card.html"
-_LIMIT = 2048
-_cards: dict[tuple, str] = {}
+_cards = KeptHtml(limit=2048)
 
 
 def _card_key(card, compact, id_suffix) -> tuple:
@@ -48,14 +48,12 @@ def _card_key(card, compact, id_suffix) -> tuple:
 def service_card(card, compact=False, id_suffix=""):
     if not card:
         return ""
-    key = _card_key(card, compact, id_suffix)
-    html = _cards.get(key)
-    if html is None:
-        html = render_to_string(
+    html = _cards.get(
+        _card_key(card, compact, id_suffix),
+        lambda: render_to_string(
             CARD_TEMPLATE, {"card": card, "compact": compact, "id_suffix": id_suffix}
-        )
-        if len(_cards) < _LIMIT:
-            _cards[key] = html
+        ),
+    )
     return mark_safe(html)  # noqa: S308 (our template; every value escaped in it)
 
 
