@@ -6,6 +6,7 @@ then the session/auth middleware; the consumers' common rules live in ``chat.soc
 """
 
 import asyncio
+import gc
 import os
 import weakref
 from concurrent.futures import ThreadPoolExecutor
@@ -169,9 +170,27 @@ class PooledHttp:
             pool.put_nowait(executor)
 
 
+def tune_gc(thresholds: tuple[int, ...]) -> None:
+    """Garbage collection for a long-running server process, once everything is loaded.
+
+    Django, Wagtail and allauth leave about half a million objects behind at start-up that
+    live as long as the process; every full collection walked all of them again, and with
+    Python's default thresholds (700, 10, 10) a page's tens of thousands of short-lived
+    objects set off several young collections and, every few pages, an older one. Frozen, the
+    start-up objects are left out of every collection; with a higher first threshold, most of
+    a request's objects are freed by reference counting before any collection looks at them.
+    Cycles are still collected, just less often (docs/performance.md has the measurements)."""
+    if not thresholds or thresholds[0] <= 0:
+        return
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*thresholds)
+
+
 application = ProtocolTypeRouter(
     {
         "http": PooledHttp(django_asgi_app, settings.ORDROM_HTTP_CONCURRENCY),
         "websocket": SiteOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 )
+tune_gc(settings.ORDROM_GC_THRESHOLDS)

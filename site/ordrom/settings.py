@@ -167,6 +167,12 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True  # shared devices: closing the browser en
 # 2-4 when the database is on another machine and pages spend much of their time waiting
 # for it. 0: Django's own thread per request, unbounded.
 ORDROM_HTTP_CONCURRENCY = int(ENV.get("ORDROM_HTTP_CONCURRENCY", 1))
+# The garbage collector's thresholds in a server process (ordrom.asgi.tune_gc): the first is
+# how many new container objects start a young collection, Python's default 700. A page makes
+# tens of thousands, nearly all freed before the request ends; "0" leaves Python's defaults.
+ORDROM_GC_THRESHOLDS = tuple(
+    int(part) for part in ENV.get("ORDROM_GC_THRESHOLDS", "20000,20,20").split(",") if part
+)
 ORDROM_IDLE_TIMEOUT = int(ENV.get("ORDROM_IDLE_TIMEOUT", 30 * 60))  # seconds without a request
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
