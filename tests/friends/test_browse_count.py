@@ -45,6 +45,10 @@ def test_total_follows_profiles_blocks_and_suspensions(adult, user_factory, clie
     services.block_create(blocker=adult, blocked=teen, now=now)  # never in the adult's list
     assert shown_total(viewer) == 2
     assert shown_total(client_for(others[2])) == 4  # another viewer: only their own is off
+    services.block_remove(blocker=adult, blocked=others[0], now=now)  # unblocked: back at once
+    assert shown_total(viewer) == 3
+    services.block_create(blocker=adult, blocked=others[0], now=now)  # and off again
+    assert shown_total(viewer) == 2
 
     services.member_suspend(
         member=others[2], by=moderator_user(), until=now + dt.timedelta(days=3),
