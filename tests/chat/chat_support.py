@@ -10,43 +10,15 @@ There is no pytest-asyncio here: a test writes ``async def scenario()`` and runs
 
 from __future__ import annotations
 
-from asgiref.sync import async_to_sync
-from channels.testing import WebsocketCommunicator
-from django.conf import settings
-from django.test import Client
+from socket_support import ORIGIN, WAIT_SECONDS, run, session_cookie_for, site_socket
 
-ORIGIN = b"http://testserver"
+__all__ = ["ORIGIN", "communicator", "drain", "run", "session_cookie_for", "until"]
 
-
-def run(coro_fn, *args, **kwargs):
-    return async_to_sync(coro_fn)(*args, **kwargs)
+# The chat tests' name for the shared client (tests/socket_support.py).
+communicator = site_socket
 
 
-def session_cookie_for(user) -> str:
-    client = Client()
-    client.force_login(user)
-    return client.cookies[settings.SESSION_COOKIE_NAME].value
-
-
-def communicator(
-    path: str,
-    *,
-    cookie: str | None = None,
-    origin: bytes | None = ORIGIN,
-    host: bytes = b"testserver",
-    application=None,
-) -> WebsocketCommunicator:
-    from ordrom.asgi import application as site_application
-
-    headers = [(b"host", host)]
-    if origin is not None:
-        headers.append((b"origin", origin))
-    if cookie:
-        headers.append((b"cookie", f"{settings.SESSION_COOKIE_NAME}={cookie}".encode()))
-    return WebsocketCommunicator(application or site_application, path, headers=headers)
-
-
-async def until(ws, frame_type: str, *, timeout: float = 3, **match):
+async def until(ws, frame_type: str, *, timeout: float = WAIT_SECONDS, **match):
     """Read frames until one of *frame_type* (matching the given fields) arrives."""
     while True:
         frame = await ws.receive_json_from(timeout=timeout)

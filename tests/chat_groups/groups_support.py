@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from socket_support import ORIGIN, run, session_cookie_for, site_socket  # noqa: F401 (re-exported)
+
 from chat.groups import services
 
 # A Monday in winter time; the series meets on Wednesdays 19:00 Oslo time.
@@ -34,38 +36,11 @@ def during(session, minutes=5):
     return session.starts_at + dt.timedelta(minutes=minutes)
 
 
-# --- WebSocket helpers (the chat tests' helpers live in their own conftest) ---------------
-
-ORIGIN = b"http://testserver"
-
-
-def run(coro_fn, *args, **kwargs):
-    from asgiref.sync import async_to_sync
-
-    return async_to_sync(coro_fn)(*args, **kwargs)
-
-
-def session_cookie_for(user) -> str:
-    from django.conf import settings
-    from django.test import Client
-
-    client = Client()
-    client.force_login(user)
-    return client.cookies[settings.SESSION_COOKIE_NAME].value
+# --- WebSocket helpers: the suite's shared client (tests/socket_support.py) -----------------
 
 
 def room_socket(session_id: int, *, cookie: str | None, origin: bytes | None = ORIGIN):
-    from channels.testing import WebsocketCommunicator
-    from django.conf import settings
-
-    from ordrom.asgi import application
-
-    headers = [(b"host", b"testserver")]
-    if origin is not None:
-        headers.append((b"origin", origin))
-    if cookie:
-        headers.append((b"cookie", f"{settings.SESSION_COOKIE_NAME}={cookie}".encode()))
-    return WebsocketCommunicator(application, f"/ws/samtalerom/{session_id}/", headers=headers)
+    return site_socket(f"/ws/samtalerom/{session_id}/", cookie=cookie, origin=origin)
 
 
 def make_running(session, *, minutes_in=5):

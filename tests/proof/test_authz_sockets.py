@@ -13,13 +13,10 @@ import json
 import pytest
 from asgiref.sync import async_to_sync
 from authz_support import ROLES, SECRETS, build_world
-from channels.testing import WebsocketCommunicator
-from django.conf import settings
-from django.test import Client
+from socket_support import session_cookie_for, site_socket
 
 from ordrom.routing import websocket_urlpatterns
 
-ORIGIN = b"http://testserver"
 OPEN, REFUSED = "open", "refused"
 
 # The member's own socket only for the member (staff reach a chat through the console).
@@ -46,20 +43,9 @@ def test_every_socket_route_has_a_row():
     assert routes == set(WS_TABLE)
 
 
-def _cookie(user) -> str:
-    client = Client()
-    client.force_login(user)
-    return client.cookies[settings.SESSION_COOKIE_NAME].value
-
-
 async def _try(path: str, cookie: str | None) -> tuple[str, str]:
-    from ordrom.asgi import application
-
-    headers = [(b"host", b"testserver"), (b"origin", ORIGIN)]
-    if cookie:
-        headers.append((b"cookie", f"{settings.SESSION_COOKIE_NAME}={cookie}".encode()))
-    socket = WebsocketCommunicator(application, path, headers=headers)
-    connected, _code = await socket.connect(timeout=5)
+    socket = site_socket(path, cookie=cookie)
+    connected, _code = await socket.connect()
     if not connected:
         return REFUSED, ""
     seen = []
@@ -82,7 +68,9 @@ def _world_and_cookies():
         "ws/chat/console/": "/ws/chat/console/",
         "ws/samtalerom/<int:session_id>/": f"/ws/samtalerom/{world.ids['session_id']}/",
     }
-    world.cookies = {role: _cookie(world.users[role]) for role in ROLES if role != "anonymous"}
+    world.cookies = {
+        role: session_cookie_for(world.users[role]) for role in ROLES if role != "anonymous"
+    }
     return world
 
 
