@@ -7,37 +7,27 @@ import datetime as dt
 import re
 
 import pytest
+from chat_hours_support import chat_open_all_day
 from django.urls import reverse
 from django.utils import timezone
-from wagtail.models import Site
 
 from chat import services
 from chat.forms import ERROR_CLOSED, ERROR_RATE_LIMITED
 from chat.models import ChatFeedback, Conversation
-from pages.models import ChatHoursException, ChatOpeningHours, SiteSettings
+from pages.models import ChatHoursException
 
 pytestmark = pytest.mark.django_db
 
 
-def open_chat_now():
-    settings = SiteSettings.for_site(Site.objects.get(is_default_site=True))
-    ChatOpeningHours.objects.filter(settings=settings).delete()
-    for weekday in range(7):
-        ChatOpeningHours.objects.create(
-            settings=settings, weekday=weekday, opens=dt.time(0, 0), closes=dt.time.max
-        )
-
-
 def close_chat_today():
-    settings = SiteSettings.for_site(Site.objects.get(is_default_site=True))
-    open_chat_now()
+    settings = chat_open_all_day()
     today = timezone.localdate()
     for day in (today, today + dt.timedelta(days=1)):
         ChatHoursException.objects.create(settings=settings, date=day, closed=True)
 
 
 def test_open_chat_page_shows_waiting_and_the_start_form(client, member):
-    open_chat_now()
+    chat_open_all_day()
     services.conversation_enter_queue(member=member, now=timezone.now())
     response = client.get("/chat/")
     assert response.status_code == 200
@@ -56,7 +46,7 @@ def test_closed_chat_offers_a_letter_and_the_numbers(client):
 
 
 def test_member_joins_the_queue_once(member_client, member):
-    open_chat_now()
+    chat_open_all_day()
     first = member_client.post("/chat/start/", {"first_line": "Hei"})
     conversation = Conversation.objects.get(member=member)
     assert first["Location"] == reverse("chat:conversation", args=[conversation.pk])
@@ -66,7 +56,7 @@ def test_member_joins_the_queue_once(member_client, member):
 
 
 def test_visitor_gets_an_account_and_key_phrase_and_a_place(client):
-    open_chat_now()
+    chat_open_all_day()
     response = client.post("/chat/start/", {"first_line": "Jeg er ensom"})
     assert response.status_code == 200
     body = response.content.decode()
@@ -78,7 +68,7 @@ def test_visitor_gets_an_account_and_key_phrase_and_a_place(client):
 
 
 def test_visitor_accounts_share_the_letters_hourly_limit(client, settings):
-    open_chat_now()
+    chat_open_all_day()
     settings.LETTERS_VISITOR_LETTERS_PER_HOUR = 2
     for _ in range(2):
         fresh = client.__class__()
@@ -181,7 +171,7 @@ def test_privacy_text_says_we_cannot_trace_anyone(client):
 
 
 def test_chat_page_query_count_does_not_grow(client, django_assert_max_num_queries, user_factory):
-    open_chat_now()
+    chat_open_all_day()
     for _ in range(10):
         services.conversation_enter_queue(member=user_factory(), now=timezone.now())
     with django_assert_max_num_queries(20):

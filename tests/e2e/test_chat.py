@@ -16,6 +16,7 @@ import re
 import secrets
 
 import pytest
+from chat_hours_support import chat_open_today_and_tomorrow, shell_code
 from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.e2e
@@ -28,20 +29,7 @@ def _shell(server, code: str) -> str:
 
 
 def open_chat_all_day(server, note: str) -> None:
-    _shell(
-        server,
-        f"""
-import datetime as dt
-from django.utils import timezone
-from wagtail.models import Site
-from pages.models import ChatHoursException, SiteSettings
-settings = SiteSettings.for_site(Site.objects.get(is_default_site=True))
-today = timezone.localdate()
-for day in (today, today + dt.timedelta(days=1)):
-    ChatHoursException.objects.create(settings=settings, date=day, closed=False,
-        opens=dt.time(0, 0), closes=dt.time.max, note={note!r})
-""",
-    )
+    _shell(server, shell_code(chat_open_today_and_tomorrow, note=note))
 
 
 def remove_exceptions(server, note: str) -> None:

@@ -37,6 +37,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from chat_hours_support import chat_open_today_and_tomorrow, shell_code
 from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.e2e
@@ -437,17 +438,7 @@ for profile in Profile.objects.filter(member__username__in={list(pseudonyms)!r})
 
 def open_chat(server, note: str, *, open_: bool) -> None:
     if open_:
-        code = f"""
-import datetime as dt
-from django.utils import timezone
-from wagtail.models import Site
-from pages.models import ChatHoursException, SiteSettings
-settings = SiteSettings.for_site(Site.objects.get(is_default_site=True))
-today = timezone.localdate()
-for day in (today, today + dt.timedelta(days=1)):
-    ChatHoursException.objects.create(settings=settings, date=day, closed=False,
-        opens=dt.time(0, 0), closes=dt.time.max, note={note!r})
-"""
+        code = shell_code(chat_open_today_and_tomorrow, note=note)
     else:
         code = (
             "from pages.models import ChatHoursException\n"

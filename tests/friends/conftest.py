@@ -6,7 +6,17 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import time_machine
 from friends_support import NOW, approved_profile
+
+
+@pytest.fixture(autouse=True)
+def clock_just_after_now():
+    """The clock runs from an hour after NOW. The fixtures approve profiles at NOW and they
+    are listed for 60 days (PROFILE_LIFETIME), while the pages read the clock: by the real
+    clock every profile would have expired from 1 January 2027, 12:00 in Oslo."""
+    with time_machine.travel(NOW + dt.timedelta(hours=1), tick=True):
+        yield
 
 
 @pytest.fixture

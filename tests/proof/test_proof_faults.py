@@ -15,6 +15,7 @@ import re
 import time
 
 import pytest
+from chat_hours_support import chat_open_all_day, shell_code
 from live_support import (
     Browser,
     CuttableProxy,
@@ -69,18 +70,7 @@ conversation = services.conversation_enter_queue(
 result = conversation.pk
 """
 
-CHAT_OPEN_ALL_DAY = """
-import datetime as dt
-from wagtail.models import Site
-from pages.models import ChatOpeningHours, SiteSettings
-settings = SiteSettings.for_site(Site.objects.get(is_default_site=True))
-ChatOpeningHours.objects.filter(settings=settings).delete()
-for weekday in range(7):
-    ChatOpeningHours.objects.create(
-        settings=settings, weekday=weekday, opens=dt.time(0, 0), closes=dt.time.max
-    )
-result = None
-"""
+CHAT_OPEN_ALL_DAY = shell_code(chat_open_all_day)
 
 
 # --- Redis stops -----------------------------------------------------------------------------
