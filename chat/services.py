@@ -21,6 +21,7 @@ from chat.models import ChatFeedback, Conversation, Message, SupervisorPresence
 from letters import services as letter_services
 from ordrom import audit, crisis, notifications
 from ordrom.roles import Role, has_role, has_two_factor
+from ordrom.weeks import week_start
 
 State = Conversation.State
 Sender = Message.Sender
@@ -644,7 +645,8 @@ def conversation_to_letter(
 
 
 def feedback_submit(*, answers: dict[str, str], now: dt.datetime) -> int:
-    week = now.date() - dt.timedelta(days=now.weekday())
+    """Store the answers anonymously: only the local week is kept."""
+    week = week_start(now)
     rows = [
         ChatFeedback(question=question, answer=answer, week=week)
         for question, answer in answers.items()

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from letters.conf import app_settings
 from letters.models import Feedback, Letter, LetterRecord, Reply, Thread, Topic
 from ordrom import crisis
+from ordrom.weeks import week_start
 
 
 def _changes_queue(service):
@@ -392,11 +393,11 @@ def replies_mark_read(*, thread: Thread, now: dt.datetime) -> int:
 
 @transaction.atomic
 def feedback_submit(*, reply: Reply, answers: dict[str, str], now: dt.datetime) -> None:
-    """Store the three answers anonymously (only the week is kept), once per reply."""
+    """Store the three answers anonymously (only the local week is kept), once per reply."""
     locked = Reply.objects.select_for_update().get(pk=reply.pk)
     if locked.feedback_given or locked.status != Reply.Status.SENT:
         return
-    week = (now.date() - dt.timedelta(days=now.weekday()))
+    week = week_start(now)
     Feedback.objects.bulk_create(
         Feedback(question=question, answer=answer, week=week)
         for question, answer in answers.items()

@@ -312,6 +312,21 @@ def test_feedback_is_anonymous_and_counted_per_week():
     assert row.week == dt.date(2026, 11, 30)
 
 
+@pytest.mark.parametrize(
+    ("given_at", "monday"),
+    [
+        # Monday 5 January 2026 00:30 in Oslo (winter time): Sunday 23:30 in UTC.
+        (dt.datetime(2026, 1, 4, 23, 30, tzinfo=dt.UTC), dt.date(2026, 1, 5)),
+        # Monday 15 June 2026 01:30 in Oslo (summer time): Sunday 23:30 in UTC.
+        (dt.datetime(2026, 6, 14, 23, 30, tzinfo=dt.UTC), dt.date(2026, 6, 15)),
+    ],
+    ids=["winter", "summer"],
+)
+def test_feedback_on_an_oslo_monday_night_counts_in_that_oslo_week(given_at, monday):
+    services.feedback_submit(answers={"feel_better": "yes"}, now=given_at)
+    assert ChatFeedback.objects.get().week == monday
+
+
 def test_staff_reading_is_audited(member, supervisor):
     conversation = _running(member, supervisor)
     services.conversation_read_by_staff(conversation=conversation, staff=supervisor, now=NOW)
