@@ -100,8 +100,19 @@ TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
-        "APP_DIRS": True,
         "OPTIONS": {
+            # Django's cached loader over the project's and the apps' folders (its default
+            # when DEBUG is off), which also keeps the output of constant tags per language
+            # (ordrom.template_constants).
+            "loaders": [
+                (
+                    "ordrom.template_constants.Loader",
+                    [
+                        "django.template.loaders.filesystem.Loader",
+                        "django.template.loaders.app_directories.Loader",
+                    ],
+                )
+            ],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",
