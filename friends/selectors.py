@@ -237,6 +237,9 @@ def browse(*, viewer, viewer_band: str, now: dt.datetime, filters: BrowseFilters
         # user (select_related built twenty user objects a page).
         group.exclude(member_id__in=hidden)
         .annotate(member_name=F(f"member__{get_user_model().USERNAME_FIELD}"))
+        # What a short card shows (cards._card): not the sanitised full text, the moderation
+        # fields or the five timestamps, read and converted twenty times a page for nothing.
+        .only("id", "member_id", "age_band", "region", "gender", "about")
         .order_by("-listed_at", "-pk")
     )
     return CountedPaginator(profiles, app_settings.PROFILES_PER_PAGE, count=count)
