@@ -235,3 +235,24 @@ def test_a_row_shows_a_writers_subject_as_text_never_as_markup(
     assert 'name="csrfmiddlewaretoken" value="' in row
     own = next(r["html"] for r in response.context["rows"] if r["letter_id"] == mine.pk)
     assert f'href="{letter_url(mine)}">Continue</a>' in own and "<td>You</td>" in own
+
+
+@pytest.mark.parametrize(
+    "subject",
+    [
+        "Kort emne",
+        "e" * 60,
+        "e" * 61,
+        "Ensomhet i jula og alt det som følger med, og mer enn seksti tegn her",
+        "Bl" + "a\u030a" + "bær",  # å written as a + combining ring: Truncator normalises it
+        "a\u0301" * 59 + "b",  # combining accents count as nothing for Truncator
+        "🙂" * 61,
+        "",
+    ],
+)
+def test_a_rows_short_subject_is_what_truncator_gives(subject):
+    from django.utils.text import Truncator
+
+    from letters.admin_views import _short
+
+    assert _short(subject) == Truncator(subject).chars(60)
