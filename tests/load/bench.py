@@ -26,9 +26,12 @@ What it does, in order (DESIGN.md, "Performance budgets"):
    asked by a visitor, a signed-in page with the same bare view asked with a signed-in
    session: that is "the same middleware" of DESIGN.md for it (the session and user rows
    every signed-in request loads, about 2x the visitor's bare view here). The ratio to the
-   visitor's bare view is printed beside it. Both bare views are measured first and again
-   last; the faster of each pair's medians is the reference (a slow phase of a noisy
-   machine must not flatter the pages).
+   visitor's bare view is printed beside it. Each page's bare view is measured in slices
+   alternating with the page's own (``--rounds`` 4 of each; 8 s of page, 4 s of bare view),
+   and its median is the page's reference: on this shared machine the speed drifts by a
+   third within one run, within seconds, so a reference measured minutes away flattered or
+   punished a page's ratio. Both bare views are also measured first and again last, as rows
+   of their own.
 
 Options: ``--letters N`` and ``--members N`` (defaults 100 000 and 20 000), ``--seconds``
 per page, ``--concurrency``, ``--keep`` (leave the database), ``--reuse`` (measure an
@@ -283,9 +286,8 @@ def pages(info: dict) -> list[dict]:
          "cookie": member},
         {"name": "friend browse", "path": "/friends/", "cookie": member},
         {"name": "browse, page 50", "path": "/friends/?page=50", "cookie": member},
-        # The bare views once more at the end: on this shared machine one phase can run
-        # 30 % slower than the next, and a slow reference would flatter every ratio. Each
-        # page is compared with the faster of its reference's two medians.
+        # The bare views once more at the end, for the table (each page's own reference is
+        # its bare view measured in slices between the page's, drive()).
         {"name": "bare ok, again", "path": "/bench/ok", "cookie": ""},
         {"name": "signed in, again", "path": "/bench/ok", "cookie": member},
     ]
@@ -403,9 +405,21 @@ def drive(port: int, page_list: list[dict], args) -> list[dict]:
         "warmup_seconds": args.warmup,
         "seconds": args.seconds,
         "max_requests": args.max_requests,
-        "pages": [{k: page[k] for k in ("name", "path", "cookie")} for page in page_list],
+        "reference_seconds": args.reference_seconds,
+        "rounds": args.rounds,
+        "pages": [
+            {
+                **{k: page[k] for k in ("name", "path", "cookie")},
+                # Each page's own bare view (a visitor's or signed-in, as the page is asked),
+                # measured in slices between the page's own (client.py, _paired).
+                **({} if page["path"].startswith("/bench/ok") else {"reference": {
+                    "name": "bare", "path": "/bench/ok", "cookie": page["cookie"]}}),
+            }
+            for page in page_list
+        ],
     }
-    budget = len(page_list) * (args.warmup + args.seconds) + 120
+    per_page = args.warmup + args.seconds + args.reference_seconds + 2 * 0.25 * args.rounds
+    budget = len(page_list) * per_page + 120
     result = subprocess.run(  # noqa: S603 - our own client script
         [sys.executable, str(HERE / "client.py")],
         input=json.dumps(plan),
@@ -692,11 +706,13 @@ def report(page_list: list[dict], results: list[dict], info: dict, host: dict, a
         f"{args.load_before:.2f} before the pages, {args.load_after:.2f} after",
         "",
         f"{'page':<16} {'path':<24} {'queries':>7} {'median ms':>9} {'p99 ms':>8} "
-        f"{'req/s':>7} {'x bare':>7} {'x anon':>7}  budget",
+        f"{'req/s':>7} {'bare ms':>7} {'x bare':>7} {'x anon':>7}  budget",
     ]
     signed_in = min(results[1]["median_ms"], results[-1]["median_ms"])
     for page, result in zip(page_list, results, strict=True):
-        reference = signed_in if page["cookie"] else bare
+        # The page's own bare view, measured between its slices (client.py, _paired).
+        reference = result.get("reference_median_ms") or (signed_in if page["cookie"] else bare)
+        page["reference_ms"] = reference
         ratio = result["median_ms"] / reference if reference else float("nan")
         bad = {k: v for k, v in result["statuses"].items() if k != "200"}
         verdict = "-" if page["path"].startswith("/bench/ok") else (
@@ -709,13 +725,15 @@ def report(page_list: list[dict], results: list[dict], info: dict, host: dict, a
         lines.append(
             f"{page['name']:<16} {page['path'][:24]:<24} {page['queries']:>7} "
             f"{result['median_ms']:>9.2f} {result['p99_ms']:>8.2f} {result['rps']:>7.0f} "
-            f"{ratio:>7.2f} {page['ratio_to_visitor_bare']:>7.2f}  {verdict}"
+            f"{reference:>7.2f} {ratio:>7.2f} {page['ratio_to_visitor_bare']:>7.2f}  {verdict}"
         )
     lines.append("")
     lines.append(
-        "x bare: the median over the bare view's median asked the same way (a visitor's page "
-        "to the visitor's bare view, a signed-in page to the signed-in one; of the bare view's "
-        "two runs, first and last, the faster); x anon: over the visitor's bare view"
+        "x bare: the median over the median of the bare view asked the same way (a visitor's "
+        "page to the visitor's bare view, a signed-in page to the signed-in one), measured in "
+        "slices alternating with the page's (bare ms); the bare rows themselves are the first "
+        "and last runs, each over the faster of the two; x anon: over the visitor's bare view "
+        "of the first and last runs, the faster"
     )
     return "\n".join(lines)
 
@@ -730,6 +748,10 @@ def main() -> int:
     parser.add_argument("--warmup", type=float, default=2.0, help="warm-up per page")
     parser.add_argument("--max-requests", type=int, default=5_000, help="per page and phase")
     parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--reference-seconds", type=float, default=4.0,
+                        help="each page's bare view, measured between the page's slices")
+    parser.add_argument("--rounds", type=int, default=4,
+                        help="slices of page and bare view, alternating")
     parser.add_argument("--keep", action="store_true", help="keep the bench database")
     parser.add_argument("--reuse", action="store_true", help="measure a kept database again")
     parser.add_argument("--show-queries", metavar="PATH", help="print the SQL of that page")

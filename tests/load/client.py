@@ -4,8 +4,12 @@ It imports nothing of Ordrom or Django (it is the browser, not the site). Reads 
 stdin, writes JSON results on stdout::
 
     {"host": "127.0.0.1", "port": 8123, "concurrency": 4, "warmup_seconds": 2,
-     "seconds": 8, "max_requests": 5000,
-     "pages": [{"name": "home", "path": "/", "cookie": "sessionid=..."}]}
+     "seconds": 8, "max_requests": 5000, "reference_seconds": 4, "rounds": 4,
+     "pages": [{"name": "home", "path": "/", "cookie": "sessionid=...",
+                "reference": {"name": "bare", "path": "/bench/ok", "cookie": "sessionid=..."}}]}
+
+A page with a ``reference`` (its bare view) is measured in ``rounds`` slices alternating with
+that reference (``reference_seconds`` in all), whose median is ``reference_median_ms``.
 
 Each page is measured alone: *concurrency* threads, each with its own keep-alive
 connection, send GET requests back to back (a closed loop) for a warm-up, then for
@@ -94,6 +98,10 @@ def _run(plan: dict, page: dict, *, seconds: float, max_requests: int) -> dict:
     for worker in workers:
         worker.join()
     elapsed = time.perf_counter() - started
+    return _summary(page, workers, elapsed)
+
+
+def _summary(page: dict, workers: list, elapsed: float) -> dict:
     latencies = sorted(value for worker in workers for value in worker.latencies)
     statuses: dict[int, int] = {}
     for worker in workers:
@@ -112,7 +120,37 @@ def _run(plan: dict, page: dict, *, seconds: float, max_requests: int) -> dict:
         "bytes_per_response": (
             sum(worker.bytes for worker in workers) // len(latencies) if latencies else 0
         ),
+        "_workers": workers,
     }
+
+
+def _merged(page: dict, runs: list[dict]) -> dict:
+    """One summary of several runs of the same page."""
+    workers = [worker for run in runs for worker in run["_workers"]]
+    return _summary(page, workers, sum(run["seconds"] for run in runs))
+
+
+def _public(result: dict) -> dict:
+    return {k: v for k, v in result.items() if not k.startswith("_")}
+
+
+def _paired(plan: dict, page: dict, reference: dict) -> tuple[dict, dict]:
+    """The page and its bare view in alternating slices (``rounds`` of each, the bare view
+    first): on a shared machine the speed drifts by a third within a run, within seconds, and
+    a reference measured even a minute away flattered or punished the ratio. Measured this
+    way both see the same machine."""
+    rounds = max(1, int(plan.get("rounds", 4)))
+    budget = max(1, plan["max_requests"] // rounds)
+    page_runs, reference_runs = [], []
+    settle = min(0.25, plan["warmup_seconds"])  # not counted: each switch's first requests
+    for _ in range(rounds):
+        _run(plan, reference, seconds=settle, max_requests=budget)
+        reference_runs.append(
+            _run(plan, reference, seconds=plan["reference_seconds"] / rounds, max_requests=budget)
+        )
+        _run(plan, page, seconds=settle, max_requests=budget)
+        page_runs.append(_run(plan, page, seconds=plan["seconds"] / rounds, max_requests=budget))
+    return _merged(page, page_runs), _merged(reference, reference_runs)
 
 
 def main() -> int:
@@ -122,15 +160,23 @@ def main() -> int:
         return 2
     results = []
     for page in plan["pages"]:
+        reference = page.get("reference")
         _run(plan, page, seconds=plan["warmup_seconds"], max_requests=plan["max_requests"])
-        result = _run(plan, page, seconds=plan["seconds"], max_requests=plan["max_requests"])
+        if reference:
+            result, bare = _paired(plan, page, reference)
+            result["reference_median_ms"] = bare["median_ms"]
+            result["reference_requests"] = bare["requests"]
+        else:
+            result = _run(plan, page, seconds=plan["seconds"], max_requests=plan["max_requests"])
         print(
             f"  {page['name']:<14} {result['requests']:>6} requests, "
-            f"median {result['median_ms']:.1f} ms",
+            f"median {result['median_ms']:.1f} ms"
+            + (f" (its bare view, between: {result['reference_median_ms']:.1f} ms)"
+               if reference else ""),
             file=sys.stderr,
             flush=True,
         )
-        results.append(result)
+        results.append(_public(result))
     json.dump(results, sys.stdout)
     return 0
 
