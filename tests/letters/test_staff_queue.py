@@ -256,3 +256,33 @@ def test_a_rows_short_subject_is_what_truncator_gives(subject):
     from letters.admin_views import _short
 
     assert _short(subject) == Truncator(subject).chars(60)
+
+
+@pytest.mark.parametrize("limit", [100, 0])  # 0: more closed threads than kept, so the join
+def test_a_letter_whose_thread_was_closed_leaves_every_page_of_the_queue_at_once(
+    supervisor_client, travel, monkeypatch, limit
+):
+    from letters import selectors
+
+    monkeypatch.setattr(selectors, "CLOSED_WITH_WAITING_LIMIT", limit)
+    travel(TUESDAY)
+    letters = [make_letter(received_ago=dt.timedelta(minutes=n + 1)) for n in range(160)]
+    # Oldest first in the queue: index 159 is on page 1, index 30 on page 3 (a deep page,
+    # whose ids come from the index first).
+    shown = _queue_ids(supervisor_client, pages=4)
+    assert shown == [letter.pk for letter in reversed(letters)]
+
+    withdrawn = [letters[159], letters[30]]
+    for letter in withdrawn:
+        services.thread_close(thread=letter.thread, now=TUESDAY)
+
+    shown = _queue_ids(supervisor_client, pages=4)
+    assert shown == [letter.pk for letter in reversed(letters) if letter not in withdrawn]
+    assert supervisor_client.get(QUEUE_URL).context["counts"].open == 158
+
+
+def _queue_ids(client, *, pages: int) -> list[int]:
+    ids = []
+    for number in range(1, pages + 1):
+        ids += [row["letter_id"] for row in client.get(f"{QUEUE_URL}?p={number}").context["rows"]]
+    return ids
