@@ -153,7 +153,8 @@ def queue(request):
     page = paginator.get_page(request.GET.get("p"))
     # Up to 50 rows, each written here as text: the same rows through template
     # lookups, {% url %} and {% translate %} cost more than the rest of the page together.
-    rows = _queue_rows(page_rows(page), viewer=request.user, now=now,
+    ids = selectors.reply_queue_ids(viewer=request.user, now=now, filters=filters)
+    rows = _queue_rows(page_rows(page, ids_from=ids), viewer=request.user, now=now,
                        csrf_token=get_token(request))
     alerts = []
     if can_coordinate(request.user):

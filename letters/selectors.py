@@ -139,10 +139,16 @@ QUEUE_ROW_FIELDS = (
 
 def reply_queue_rows(*, viewer, now: dt.datetime, filters: QueueFilters = QueueFilters()):
     """``reply_queue`` as the values a queue row shows (QUEUE_ROW_FIELDS), in its order."""
+    return reply_queue_ids(viewer=viewer, now=now, filters=filters).values(*QUEUE_ROW_FIELDS)
+
+
+def reply_queue_ids(*, viewer, now: dt.datetime, filters: QueueFilters = QueueFilters()):
+    """The same letters as ``reply_queue_rows`` in the same order, joined only as its filters
+    need: a deep page takes its ids from this (ordrom.pagination.page_rows)."""
     return reply_queue(
         viewer=viewer, now=now, filters=filters,
         closed_thread_ids=closed_with_waiting_letters(now=now),
-    ).values(*QUEUE_ROW_FIELDS)
+    )
 
 
 @dataclass(frozen=True)
