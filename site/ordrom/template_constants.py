@@ -59,13 +59,14 @@ def _literal(expression) -> bool:
 class _Kept(Node):
     """Mixed in before the original node class: ``render`` through the kept outputs."""
 
-    target: str | None = None  # the "as" variable, if any
+    target_attribute = "asvar"  # where the node keeps its "as" variable's name, if any
 
     def _key(self, context) -> tuple:
         return (_generation, translation.get_language(), context.autoescape)
 
     def render(self, context):
         key = self._key(context)
+        target = getattr(self, self.target_attribute, None)
         memo = self.__dict__.get("_kept_outputs")
         if memo is None or len(memo) > _PER_NODE:
             memo = self.__dict__["_kept_outputs"] = {}
@@ -73,30 +74,22 @@ class _Kept(Node):
             output, value = memo[key]
         except KeyError:
             output = super().render(context)
-            value = context.get(self.target) if self.target else None
+            value = context.get(target) if target else None
             memo[key] = (output, value)
-        if self.target:
-            context[self.target] = value
+        if target:
+            context[target] = value
         return output
 
 
 class KeptTranslateNode(_Kept, TranslateNode):
-    @property
-    def target(self):
-        return self.asvar
+    pass
 
 
 class KeptBlockTranslateNode(_Kept, BlockTranslateNode):
-    @property
-    def target(self):
-        return self.asvar
+    pass
 
 
 class KeptURLNode(_Kept, URLNode):
-    @property
-    def target(self):
-        return self.asvar
-
     def _key(self, context) -> tuple:
         request = getattr(context, "request", None)
         current_app = getattr(request, "current_app", None)
@@ -106,15 +99,11 @@ class KeptURLNode(_Kept, URLNode):
 
 
 class KeptStaticNode(_Kept, StaticNode):
-    @property
-    def target(self):
-        return self.varname
+    target_attribute = "varname"
 
 
 class KeptSimpleNode(_Kept, SimpleNode):
-    @property
-    def target(self):
-        return self.target_var
+    target_attribute = "target_var"
 
 
 def _versioned_static():
