@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import unicodedata
-from functools import wraps
+from functools import partial, wraps
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -153,7 +153,7 @@ def queue(request):
     page = paginator.get_page(request.GET.get("p"))
     # Up to 50 rows, each written here as text: the same rows through template
     # lookups, {% url %} and {% translate %} cost more than the rest of the page together.
-    ids = selectors.reply_queue_ids(viewer=request.user, now=now, filters=filters)
+    ids = partial(selectors.reply_queue_ids, viewer=request.user, now=now, filters=filters)
     rows = _queue_rows(page_rows(page, ids_from=ids), viewer=request.user, now=now,
                        csrf_token=get_token(request))
     alerts = []
