@@ -33,7 +33,10 @@ def writer_threads(*, writer):
         .prefetch_related(
             Prefetch(
                 "letters",
-                queryset=Letter.objects.filter(answered_at__isnull=True).order_by("due_at"),
+                # The page shows the first one's deadline: not the letters' text.
+                queryset=Letter.objects.filter(answered_at__isnull=True)
+                .only("id", "thread_id", "due_at")
+                .order_by("due_at"),
                 to_attr="waiting_letters",
             )
         )
@@ -73,7 +76,10 @@ def follow_ups_due(*, writer, today: dt.date):
         status=Reply.Status.SENT,
         follow_up_on__lte=today,
         follow_up_dismissed=False,
-    ).exclude(letter__thread__state=Thread.State.CLOSED).select_related("letter__thread")
+    ).exclude(letter__thread__state=Thread.State.CLOSED).select_related("letter").only(
+        # What the prompt shows and links to: not the answer's or the letter's text.
+        "id", "next_step", "letter__id", "letter__thread_id"
+    )
 
 
 # --- The supervisors' queue --------------------------------------------------------------------
