@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import unicodedata
-from functools import partial, wraps
+from functools import wraps
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -143,7 +143,8 @@ def queue(request):
     topics = list(Topic.objects.all())
     filter_form = QueueFilterForm(request.GET, topics=topics)
     filters = filter_form.filters()
-    letters = selectors.reply_queue_rows(viewer=request.user, now=now, filters=filters)
+    open_letters = selectors.reply_queue_open(viewer=request.user, now=now, filters=filters)
+    letters = selectors.reply_queue_rows(open_letters)
     counts = selectors.queue_counts(now=now)
     paginator = Paginator(letters, PAGE_SIZE)
     if filters == selectors.QueueFilters():
@@ -153,8 +154,7 @@ def queue(request):
     page = paginator.get_page(request.GET.get("p"))
     # Up to 50 rows, each written here as text: the same rows through template
     # lookups, {% url %} and {% translate %} cost more than the rest of the page together.
-    ids = partial(selectors.reply_queue_ids, viewer=request.user, now=now, filters=filters)
-    rows = _queue_rows(page_rows(page, ids_from=ids), viewer=request.user, now=now,
+    rows = _queue_rows(page_rows(page, ids_from=open_letters), viewer=request.user, now=now,
                        csrf_token=get_token(request))
     alerts = []
     if can_coordinate(request.user):

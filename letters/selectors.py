@@ -143,18 +143,20 @@ QUEUE_ROW_FIELDS = (
 )
 
 
-def reply_queue_rows(*, viewer, now: dt.datetime, filters: QueueFilters = QueueFilters()):
-    """``reply_queue`` as the values a queue row shows (QUEUE_ROW_FIELDS), in its order."""
-    return reply_queue_ids(viewer=viewer, now=now, filters=filters).values(*QUEUE_ROW_FIELDS)
-
-
-def reply_queue_ids(*, viewer, now: dt.datetime, filters: QueueFilters = QueueFilters()):
-    """The same letters as ``reply_queue_rows`` in the same order, joined only as its filters
-    need: a deep page takes its ids from this (ordrom.pagination.page_rows)."""
+def reply_queue_open(*, viewer, now: dt.datetime, filters: QueueFilters = QueueFilters()):
+    """``reply_queue`` as the queue page lists it: closed threads left out by id
+    (``closed_with_waiting_letters``). A deep page takes its ids from this queryset, which
+    has none of the joins its rows' values need (ordrom.pagination.page_rows)."""
     return reply_queue(
         viewer=viewer, now=now, filters=filters,
         closed_thread_ids=closed_with_waiting_letters(now=now),
     )
+
+
+def reply_queue_rows(open_letters):
+    """*open_letters* (``reply_queue_open``) as the values a queue row shows
+    (QUEUE_ROW_FIELDS), in its order."""
+    return open_letters.values(*QUEUE_ROW_FIELDS)
 
 
 @dataclass(frozen=True)

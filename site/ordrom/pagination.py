@@ -10,27 +10,25 @@ subquery would cost more to build than it saves, so they keep the plain slice.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from django.core.paginator import Page
 from django.db.models import QuerySet
 
 DEEP_OFFSET = 100
 
 
-def page_rows(page: Page, *, ids_from: Callable[[], QuerySet] | None = None) -> QuerySet:
+def page_rows(page: Page, *, ids_from: QuerySet | None = None) -> QuerySet:
     """The rows of *page*, a page of a Paginator over an ordered queryset (of models or of
     values), in the list's order.
 
-    *ids_from*: makes the same rows in the same order without what only the shown values
-    need (called for a deep page only). A ``values()`` queryset keeps the joins of its values
-    when asked for ids alone, so the walk would still join every earlier row (the reply
-    queue's page 50 looked up 2 450 threads for their subjects it never showed)."""
+    *ids_from*: the same rows in the same order without what only the shown values need. A
+    ``values()`` queryset keeps the joins of its values when asked for ids alone, so the walk
+    would still join every earlier row (the reply queue's page 50 looked up 2 450 threads for
+    their subjects it never showed)."""
     paginator = page.paginator
     offset = (page.number - 1) * paginator.per_page
     if offset < DEEP_OFFSET:
         return page.object_list
     rows: QuerySet = paginator.object_list
-    source = rows if ids_from is None else ids_from()
+    source = rows if ids_from is None else ids_from
     ids = source.values_list("pk", flat=True)[offset : offset + paginator.per_page]
     return rows.filter(pk__in=ids)
