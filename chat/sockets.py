@@ -11,7 +11,8 @@ What the base guarantees
   ``accept`` (the handshake fails with HTTP 403).
 * **At most ``MAX_SOCKETS_PER_SESSION`` (5) sockets per session.** Counted in the cache (Redis in
   production, shared by all daphne processes), not in the channel layer: each socket holds
-  one of five slot keys taken with the atomic ``cache.add``; the key lives
+  one of five slot keys taken with the atomic ``cache.add`` before the handshake completes
+  (an open socket has its slot, so the socket refused is the one opened last); the key lives
   ``SLOT_TTL_SECONDS`` and is refreshed by the socket's frames, at most every
   ``SLOT_REFRESH_SECONDS`` (clients send ``{"type": "ping"}`` every 30 s), so a socket lost
   when a process is killed frees its slot by itself. The sixth
@@ -353,11 +354,14 @@ class OrdromSocket(AsyncJsonWebsocketConsumer):
         if not allowed:
             await self.close(code=CLOSE_FORBIDDEN)
             return
-        await self.accept()
+        # The slot is taken before the handshake completes, so a client whose socket is open
+        # holds its slot: sockets opened one after another are refused in the order they came
+        # (accepting first let a slow slot lookup of the fifth lose to the sixth).
         self._slot = await sync_to_async(slot_acquire, thread_sensitive=False)(
             session_key=self.session_key, channel_name=self.channel_name
         )
         self._slot_refreshed = time.monotonic()
+        await self.accept()
         if self._slot is None:
             await self.send_error("too_many_sockets", ERROR_TOO_MANY_SOCKETS)
             await self.close(code=CLOSE_TOO_MANY)

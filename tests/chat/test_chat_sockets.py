@@ -8,6 +8,8 @@ tests in test_chat_consumers.py.
 from __future__ import annotations
 
 import json
+import threading
+import time
 
 import pytest
 from channels.auth import AuthMiddlewareStack
@@ -218,6 +220,44 @@ def test_sixth_socket_of_a_session_is_closed(member, session_cookie):
         assert (await again.receive_json_from()) == {"type": "pong"}
         await again.disconnect()
         for ws in open_ones:
+            await ws.disconnect()
+
+    run(scenario)
+
+
+def test_an_open_socket_keeps_its_place_when_its_slot_lookup_was_slow(
+    member, session_cookie, monkeypatch
+):
+    # On a loaded Redis the first socket's slot lookup can take longer than the next five
+    # sockets' together. The socket the member already sees open must keep its place; the
+    # one opened last is refused.
+    cookie = session_cookie(member)
+    slow_first = threading.Event()
+    real_acquire = sockets.slot_acquire
+
+    def acquire(**kwargs):
+        if not slow_first.is_set():
+            slow_first.set()
+            time.sleep(0.5)
+        return real_acquire(**kwargs)
+
+    monkeypatch.setattr(sockets, "slot_acquire", acquire)
+
+    async def scenario():
+        first = echo(cookie)
+        assert (await first.connect())[0]
+        others = []
+        for _ in range(sockets.MAX_SOCKETS_PER_SESSION - 1):
+            ws = echo(cookie)
+            assert (await ws.connect())[0]
+            others.append(ws)
+        last = echo(cookie)
+        await last.connect()
+        assert (await last.receive_json_from())["code"] == "too_many_sockets"
+        await last.disconnect()
+        await first.send_json_to({"type": "ping"})
+        assert (await first.receive_json_from()) == {"type": "pong"}
+        for ws in [first, *others]:
             await ws.disconnect()
 
     run(scenario)
