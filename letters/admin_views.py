@@ -35,7 +35,6 @@ from letters.models import Feedback, Letter, Reply, ReplyTemplate, Topic
 from ordrom import audit
 from ordrom.links import pk_url
 from ordrom.models import AuditEntry
-from ordrom.pagination import page_rows
 from ordrom.roles import Role, has_role
 from pages import lookups
 
@@ -143,19 +142,14 @@ def queue(request):
     topics = list(Topic.objects.all())
     filter_form = QueueFilterForm(request.GET, topics=topics)
     filters = filter_form.filters()
-    open_letters = selectors.reply_queue_open(viewer=request.user, now=now, filters=filters)
-    letters = selectors.reply_queue_rows(open_letters)
     counts = selectors.queue_counts(now=now)
-    paginator = Paginator(letters, PAGE_SIZE)
-    if filters == selectors.QueueFilters():
-        # Unfiltered, the queue is exactly the open letters the header already counted:
-        # spare the paginator a second COUNT over every open letter.
-        paginator.count = counts.open
-    page = paginator.get_page(request.GET.get("p"))
+    page, values = selectors.reply_queue_page(
+        viewer=request.user, now=now, filters=filters, number=request.GET.get("p"),
+        per_page=PAGE_SIZE, open_count=counts.open,
+    )
     # Up to 50 rows, each written here as text: the same rows through template
     # lookups, {% url %} and {% translate %} cost more than the rest of the page together.
-    rows = _queue_rows(page_rows(page, ids_from=open_letters), viewer=request.user, now=now,
-                       csrf_token=get_token(request))
+    rows = _queue_rows(values, viewer=request.user, now=now, csrf_token=get_token(request))
     alerts = []
     if can_coordinate(request.user):
         alerts = _alert_rows(now)

@@ -9,11 +9,13 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 from django.db.models.functions import TruncMonth, TruncWeek
 
 from letters.conf import app_settings
 from letters.models import Feedback, Letter, LetterRecord, Reply, Thread
+from ordrom.pagination import page_rows
 
 # --- The writer's side ------------------------------------------------------------------------
 
@@ -157,6 +159,36 @@ def reply_queue_rows(open_letters):
     """*open_letters* (``reply_queue_open``) as the values a queue row shows
     (QUEUE_ROW_FIELDS), in its order."""
     return open_letters.values(*QUEUE_ROW_FIELDS)
+
+
+def reply_queue_page(
+    *, viewer, now: dt.datetime, filters: QueueFilters, number, per_page: int, open_count: int
+) -> tuple[Page, list[dict]]:
+    """A page of the queue: the paginator's page (for the page links) and its rows' values
+    (QUEUE_ROW_FIELDS), in the queue's order. *open_count*: the header's count of open
+    letters (``queue_counts``).
+
+    Unfiltered, the rows are the same for every supervisor (who holds a letter, and until
+    when, is in the values; what that means now is worked out when the row is shown), so a
+    page's values are kept as the header counts are: for up to 15 seconds per minute of
+    *now*, and forgotten at once by every service that changes the queue. Building the
+    queryset, compiling and converting 50 rows was most of the page's own time; a filtered
+    queue (whose rows can depend on the time or the viewer) reads them each time."""
+    if filters != QueueFilters():
+        open_letters = reply_queue_open(viewer=viewer, now=now, filters=filters)
+        page = Paginator(reply_queue_rows(open_letters), per_page).get_page(number)
+        return page, list(page_rows(page, ids_from=open_letters))
+    # The unfiltered queue is exactly the open letters the header counted.
+    page = Paginator(range(open_count), per_page).get_page(number)
+    key = _queue_counts_key(now, f"queue-rows:{per_page}:{page.number}")
+    rows = cache.get(key)
+    if rows is None:
+        open_letters = reply_queue_open(viewer=viewer, now=now, filters=filters)
+        paginator = Paginator(reply_queue_rows(open_letters), per_page)
+        paginator.count = open_count
+        rows = list(page_rows(paginator.page(page.number), ids_from=open_letters))
+        cache.set(key, rows, QUEUE_COUNTS_SECONDS)
+    return page, rows
 
 
 @dataclass(frozen=True)

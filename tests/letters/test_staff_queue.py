@@ -6,7 +6,15 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from staff_support import NEXT_URL, QUEUE_URL, TUESDAY, letter_url, make_letter, reload
+from staff_support import (
+    NEXT_URL,
+    QUEUE_URL,
+    TUESDAY,
+    letter_url,
+    make_letter,
+    make_writer,
+    reload,
+)
 
 from letters import services
 from letters.models import Topic
@@ -279,6 +287,45 @@ def test_a_letter_whose_thread_was_closed_leaves_every_page_of_the_queue_at_once
     shown = _queue_ids(supervisor_client, pages=4)
     assert shown == [letter.pk for letter in reversed(letters) if letter not in withdrawn]
     assert supervisor_client.get(QUEUE_URL).context["counts"].open == 158
+
+
+def test_a_page_of_the_queue_shows_each_claim_and_release_at_once_though_it_is_kept(
+    supervisor_client, coordinator, travel
+):
+    travel(TUESDAY)
+    letter = make_letter(received_ago=HOUR)
+    # Page 1 is now kept for the next request.
+    assert '<form method="post"' in _row(supervisor_client, letter.pk)  # free to answer
+
+    services.letter_claim(letter_id=letter.pk, by=coordinator, now=TUESDAY)
+    row = _row(supervisor_client, letter.pk)
+    assert f"<td>{coordinator.username}</td>" in row
+    assert "<form" not in row
+
+    services.letter_release(letter_id=letter.pk, by=coordinator)
+    assert '<form method="post"' in _row(supervisor_client, letter.pk)
+
+
+def test_a_deleted_members_letters_leave_the_queue_at_once(supervisor_client, travel):
+    from accounts.services import account_delete
+
+    travel(TUESDAY)
+    writer = make_writer()
+    make_letter(writer=writer, subject="Alene i kveld", received_ago=HOUR)
+    kept = make_letter(received_ago=HOUR)
+    assert "Alene i kveld" in supervisor_client.get(QUEUE_URL).content.decode()
+
+    account_delete(user=writer)
+
+    response = supervisor_client.get(QUEUE_URL)
+    assert "Alene i kveld" not in response.content.decode()
+    assert [row["letter_id"] for row in response.context["rows"]] == [kept.pk]
+    assert response.context["counts"].open == 1
+
+
+def _row(client, letter_id: int) -> str:
+    rows = client.get(QUEUE_URL).context["rows"]
+    return next(str(row["html"]) for row in rows if row["letter_id"] == letter_id)
 
 
 def _queue_ids(client, *, pages: int) -> list[int]:
