@@ -131,8 +131,8 @@ class Profile(models.Model):
             # profile of the age group instead (46 ms a page at 17 000 listed; 0.1 ms now).
             # With what the listing tests (age group, expiry, member) in the index, the rows a
             # deep page skips are tested in the index, not read with their text (page 50:
-            # 4.6 to 3 ms). ordrom.pagination.page_rows does not help here: SQLite then reads
-            # the whole listing to find the page's twenty ids again.
+            # 4.6 to 3 ms). A deep page takes its twenty ids from this index alone and reads
+            # their cards by id (selectors.BrowsePaginator, ordrom.pagination.page_rows).
             models.Index(
                 fields=["status", "-listed_at", "-id", "age_band", "expires_at", "member"],
                 name="friends_profile_browse_cover",

@@ -126,7 +126,7 @@ def index(request):
         viewer=request.user, viewer_band=own.age_band, now=_now(), filters=form.filters()
     )
     page = paginator.get_page(request.GET.get("page"))
-    profiles = list(page.object_list)
+    profiles = selectors.page_profiles(page)
     query = request.GET.copy()
     query.pop("page", None)
     return render(

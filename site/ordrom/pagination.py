@@ -16,14 +16,20 @@ from django.db.models import QuerySet
 DEEP_OFFSET = 100
 
 
-def page_rows(page: Page, *, ids_from: QuerySet | None = None) -> QuerySet:
+def page_rows(
+    page: Page, *, ids_from: QuerySet | None = None, rows_from: QuerySet | None = None
+) -> QuerySet:
     """The rows of *page*, a page of a Paginator over an ordered queryset (of models or of
     values), in the list's order.
 
     *ids_from*: the same rows in the same order without what only the shown values need. A
     ``values()`` queryset keeps the joins of its values when asked for ids alone, so the walk
     would still join every earlier row (the reply queue's page 50 looked up 2 450 threads for
-    their subjects it never showed)."""
+    their subjects it never showed).
+
+    *rows_from*: what a row shows and the list's order, without the list's filters: the page's
+    rows are then looked up by id alone. With the filters repeated around the ids, SQLite
+    walked the whole listing in order again to find the page's twenty rows (friend browse)."""
     paginator = page.paginator
     offset = (page.number - 1) * paginator.per_page
     if offset < DEEP_OFFSET:
@@ -31,4 +37,4 @@ def page_rows(page: Page, *, ids_from: QuerySet | None = None) -> QuerySet:
     rows: QuerySet = paginator.object_list
     source = rows if ids_from is None else ids_from
     ids = source.values_list("pk", flat=True)[offset : offset + paginator.per_page]
-    return rows.filter(pk__in=ids)
+    return (rows if rows_from is None else rows_from).filter(pk__in=ids)
