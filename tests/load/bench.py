@@ -312,7 +312,7 @@ def count_queries(page_list: list[dict], *, show: str | None) -> None:
         if show and show in page["path"]:
             log(f"--- queries of {page['path']}")
             for query in captured.captured_queries:
-                log(f"{float(query['time']) * 1000:8.2f} ms  {query['sql'][:400]}")
+                log(f"{float(query['time']) * 1000:8.2f} ms  {query['sql'][:int(os.environ.get('BENCH_SQL_CHARS', '400'))]}")
 
 
 def profile_page(page_list: list[dict], path: str, *, requests: int = 50) -> None:
@@ -791,7 +791,8 @@ def main() -> int:
     if args.profile:
         for page in page_list:
             log(f"{page['name']:<16} {page['path'][:24]:<24} {page['queries']:>3} queries")
-        profile_page(page_list, args.profile)
+        profile_page(page_list, args.profile,
+                     requests=int(os.environ.get("BENCH_PROFILE_REQUESTS", "50")))
         return 0
     host = machine()
     connections.close_all()
