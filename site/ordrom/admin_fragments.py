@@ -5,7 +5,7 @@ through its own tags) into every admin page, hidden until a supervisor presses "
 the reply queue's 13 ms on the full-size bench set. Its template reads only the values its
 tag computes (the shortcut labels in the request's language, the key names for a Mac or not,
 whether the user turned shortcuts off, whether comments are on), so the HTML is kept in this
-process keyed by exactly those values, written out as text. Nothing personal is in it.
+process keyed by exactly what the tag computes them from. Nothing personal is in it.
 
 Icons: every ``{% icon %}`` renders a small template (an ``<svg><use>`` and an optional label),
 about 70 µs each, six to twenty on a page; its output follows only from its four arguments and
@@ -13,6 +13,8 @@ the language (a label may be translated).
 """
 
 from __future__ import annotations
+
+import re
 
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -22,6 +24,7 @@ from ordrom.kept import KeptHtml, hashable
 
 TEMPLATE = "wagtailadmin/shared/keyboard_shortcuts_dialog.html"
 ICON_TEMPLATE = "wagtailadmin/shared/icon.html"
+_MAC = re.compile(r"Mac|iPod|iPhone|iPad")  # Wagtail's test (wagtail.admin.utils)
 # Languages × platforms × the two switches; more means the values vary oddly.
 _dialogs = KeptHtml(limit=64)
 _icons = KeptHtml(limit=1024)
@@ -32,9 +35,31 @@ def _kept(kept: KeptHtml, key, template: str, values: dict) -> str:
     return mark_safe(html)  # noqa: S308 (Wagtail's own template)
 
 
+def _dialog_inputs(context) -> tuple:
+    """What Wagtail's tag reads to make the dialog's values: the language (its labels), the
+    platform (Mac key names, from the User-Agent as Wagtail tests it), the user's own choice
+    and whether comments are on. Building the values (some thirty lazy labels) cost more
+    than the kept lookup saved."""
+    from wagtail.admin.templatetags.wagtailadmin_tags import get_comments_enabled
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    profile = getattr(user, "wagtail_userprofile", None) if user is not None else None
+    user_agent = request.headers.get("User-Agent", "") if request else ""
+    return (
+        translation.get_language(),
+        bool(getattr(profile, "keyboard_shortcuts", True)) if profile is not None else True,
+        bool(get_comments_enabled()),
+        bool(_MAC.search(user_agent)),
+        request is None,
+    )
+
+
 def cached_dialog(context, compute) -> str:
-    values = compute(context)
-    return _kept(_dialogs, hashable(values), TEMPLATE, values)
+    def render():
+        return render_to_string(TEMPLATE, compute(context))
+
+    return mark_safe(_dialogs.get(_dialog_inputs(context), render))  # noqa: S308 (Wagtail's)
 
 
 def cached_icon(values: dict) -> str:

@@ -141,6 +141,27 @@ def test_queue_paginates_by_50(supervisor_client, travel):
     assert len(second.context["rows"]) == 5
 
 
+def test_the_page_links_follow_the_page_and_keep_the_filters(supervisor_client, english, travel):
+    travel(TUESDAY)
+    for n in range(105):
+        make_letter(received_ago=dt.timedelta(minutes=n + 1), urgent=n % 2 == 0)
+
+    def nav(query: str) -> str:
+        html = supervisor_client.get(f"{QUEUE_URL}?{query}").content.decode()
+        return html[html.index('<nav class="pagination"') : html.index("</nav>", html.index(
+            '<nav class="pagination"'))]
+
+    first, second = nav("p=1"), nav("p=2")
+    assert "Page 1 of 3" in first and 'href="?p=2"' in first
+    assert "Page 2 of 3" in second
+    assert 'href="?p=1"' in second and 'href="?p=3"' in second
+    # The same page of the same count, filtered: its links keep the filter.
+    unclaimed = nav("unclaimed=on&p=1")
+    assert "Page 1 of 3" in unclaimed and 'href="?unclaimed=on&amp;p=2"' in unclaimed
+    urgent = nav("urgent=on&p=1")  # 53 urgent letters: two pages
+    assert "Page 1 of 2" in urgent and 'href="?urgent=on&amp;p=2"' in urgent
+
+
 @pytest.mark.parametrize("count", [5, 60])
 def test_queue_query_count_does_not_grow_with_the_letters(
     coordinator_client, supervisor, travel, django_assert_max_num_queries, count

@@ -325,7 +325,8 @@ def profile_page(page_list: list[dict], path: str, *, requests: int = 50) -> Non
     from django.test import Client
 
     for page in page_list:
-        if path not in page["path"]:
+        if path not in page["path"] or (os.environ.get("BENCH_PROFILE_EXACT")
+                                        and path != page["path"]):
             continue
         client = Client(HTTP_HOST="127.0.0.1")
         headers = {"cookie": page["cookie"]} if page["cookie"] else {}

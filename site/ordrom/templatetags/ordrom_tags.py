@@ -5,8 +5,8 @@ For the parts of the base layout that every page repeats and that follow only fr
 language and a few values (the crisis strip and the main menu from the site settings, the
 footer): through the template language they were about a third of the layout's time. The
 values named in the tag must be everything the part reads; the language is always part of
-the key. Nothing personal belongs in a kept part. At most ``LIMIT`` parts are kept (a
-settings change makes new values, so an old part is never shown again).
+the key. Nothing personal belongs in a kept part. At most ``LIMIT`` renderings of each part
+are kept (a settings change makes new values, so an old part is never shown again).
 """
 
 from __future__ import annotations
@@ -19,7 +19,9 @@ from ordrom.kept import KeptHtml, hashable
 register = template.Library()
 
 LIMIT = 512
-_kept = KeptHtml(limit=LIMIT)
+# One store per part, so a part with many values (a list's page links) cannot use up the
+# places of the layout's parts.
+_kept: dict[str, KeptHtml] = {}
 
 
 class KeptNode(template.Node):
@@ -34,7 +36,8 @@ class KeptNode(template.Node):
             translation.get_language(),
             tuple(hashable(value.resolve(context)) for value in self.values),
         )
-        return _kept.get(key, lambda: self.nodelist.render(context))
+        store = _kept.get(self.name) or _kept.setdefault(self.name, KeptHtml(limit=LIMIT))
+        return store.get(key, lambda: self.nodelist.render(context))
 
 
 @register.tag
