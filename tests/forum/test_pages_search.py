@@ -72,6 +72,9 @@ def test_search_results_are_paginated(client, member, topic):
     assert first.count('class="forum-list__item"') == 20
     assert second.count('class="forum-list__item"') == 5
     assert "q=innlegg&amp;page=2" in first
+    # The same page of the same count for another query: its links carry that query.
+    other = client.get("/forum/search/?q=INNLEGG").content.decode()
+    assert "q=INNLEGG&amp;page=2" in other and "q=innlegg" not in other
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL full-text search")
