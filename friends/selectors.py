@@ -32,7 +32,7 @@ from friends.models import (
     Report,
 )
 from ordrom import pagination
-from ordrom.prepared import PreparedCount, PreparedValues
+from ordrom.prepared import PreparedCount, PreparedModels, PreparedValues
 
 
 @dataclass(frozen=True)
@@ -43,9 +43,16 @@ class BrowseFilters:
 
 
 def profile_of(member) -> Profile | None:
+    """The member's own profile (every page of the friend service asks; ordrom.prepared)."""
     if not member.is_authenticated:
         return None
-    return Profile.objects.filter(member=member).first()
+    found = _PROFILE_OF(member=member.pk)
+    return found[0] if found else None
+
+
+_PROFILE_OF = PreparedModels(
+    lambda member: Profile.objects.filter(member=member).order_by("pk")[:1], ints=["member"]
+)
 
 
 def active_interests() -> QuerySet[Interest]:
@@ -118,12 +125,47 @@ class CountedPaginator(Paginator):
 def _group_listing(*, viewer_band: str, now: dt.datetime) -> QuerySet[Profile]:
     """What every member of the viewer's age group may see: approved, not expired, in the
     group, not suspended. The same for everyone in the group (no per-viewer rule yet)."""
-    suspended = FriendStanding.objects.filter(member=OuterRef("member_id"), suspended_until__gt=now)
-    return Profile.objects.filter(
+    listed = Profile.objects.filter(
         status=Profile.Status.APPROVED,
         expires_at__gt=now,
         age_band__in=age.bands_visible_to(viewer_band),
-    ).exclude(Exists(suspended))
+    )
+    suspended = _suspended_member_ids(now)
+    if suspended is None:
+        return listed.exclude(
+            Exists(
+                FriendStanding.objects.filter(
+                    member=OuterRef("member_id"), suspended_until__gt=now
+                )
+            )
+        )
+    return listed.exclude(member_id__in=suspended) if suspended else listed
+
+
+# More suspended members than this, and the listing tests each profile's standing as before.
+SUSPENDED_LIMIT = 200
+
+
+def _suspended_member_ids(now: dt.datetime) -> list[int] | None:
+    """The members suspended from the friend service now, or None when there are more than
+    SUSPENDED_LIMIT. Kept as the browse counts are: a suspension given or lifted forgets it at
+    once (``forget_browse_counts``); one that runs out shows up within the minute.
+
+    There are few or none, and as a short list the listing leaves them out by the member id
+    its index already holds, instead of looking up every profile's standing (building that
+    subquery was a tenth of the browse page, and its lookups a fifth of a deep page's SQL)."""
+    version = cache.get(BROWSE_COUNT_VERSION_KEY, 1)
+    key = f"friends:suspended:{version}:{now:%Y%m%d%H%M}"
+    kept = cache.get(key)
+    if kept is None:
+        ids = list(
+            FriendStanding.objects.filter(suspended_until__gt=now)
+            .order_by("member_id")
+            .values_list("member_id", flat=True)[: SUSPENDED_LIMIT + 1]
+        )
+        kept = {"ids": ids if len(ids) <= SUSPENDED_LIMIT else None}
+        cache.set(key, kept, BROWSE_COUNT_SECONDS)
+    return kept["ids"]
 
 
 def _hidden_member_ids(viewer) -> list[int]:

@@ -29,6 +29,7 @@ from threading import Lock
 
 from django.db import connections
 from django.db.models import QuerySet
+from django.db.models.query import ModelIterable
 
 # Values no real query uses, one per parameter: integers beyond any id here, text that no
 # field holds.
@@ -133,3 +134,51 @@ class PreparedValues(_Prepared):
     def __call__(self, *, using: str = "default", **values) -> list:
         rows = self._execute(values, using)
         return [row[0] for row in rows] if self._flat else [tuple(row) for row in rows]
+
+
+class PreparedModels(_Prepared):
+    """The model instances of a plain queryset (its own fields, all or some with ``only()``):
+    ``PreparedModels(lambda member: Profile.objects.filter(member=member)[:1],
+    ints=["member"])(member=user.pk)``. Each value read is converted as the ORM converts it
+    (dates, booleans, JSON), and the instances are made as the ORM makes them
+    (``Model.from_db``: deferred fields stay deferred). A queryset that joins in other
+    models, annotates, or prefetches is refused when it is prepared."""
+
+    def __init__(self, build, **kwargs):
+        super().__init__(build, **kwargs)
+        self._reading: dict[str, tuple] = {}
+
+    def _queryset_sql(self, queryset, using):
+        if queryset._prefetch_related_lookups or queryset._iterable_class is not ModelIterable:
+            raise ValueError("only a plain queryset of model instances can be prepared")
+        compiler = queryset.query.get_compiler(using=using)
+        sql, params = compiler.as_sql()
+        klass_info = compiler.klass_info
+        if compiler.annotation_col_map or klass_info.get("related_klass_infos"):
+            raise ValueError("a prepared queryset reads one model's own fields only")
+        if len(compiler.select) != len(klass_info["select_fields"]):
+            raise ValueError("a prepared queryset selects only its model's fields")
+        columns = [column for column, _sql, _alias in compiler.select]
+        converters = [
+            (position, functions, expression)
+            for position, (functions, expression) in compiler.get_converters(columns).items()
+        ]
+        fields = [column.target.attname for column in columns]
+        self._reading[using] = (queryset.model, fields, converters)
+        return sql, params
+
+    def __call__(self, *, using: str = "default", **values) -> list:
+        rows = self._execute(values, using)
+        model, fields, converters = self._reading[using]
+        connection = connections[using]
+        instances = []
+        for row in rows:
+            if converters:
+                row = list(row)
+                for position, functions, expression in converters:
+                    value = row[position]
+                    for convert in functions:
+                        value = convert(value, expression, connection)
+                    row[position] = value
+            instances.append(model.from_db(using, fields, row))
+        return instances

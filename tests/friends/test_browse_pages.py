@@ -24,9 +24,13 @@ def names_on(client, page: int) -> list[str]:
     return re.findall(r"Brevvenn (\d\d)", html)
 
 
+@pytest.mark.parametrize("suspended_limit", [200, 0])  # 0: each standing looked up instead
 def test_every_browse_page_shows_its_profiles_in_order_shallow_or_deep(
-    adult, member_client, user_factory, settings, monkeypatch
+    adult, member_client, user_factory, settings, monkeypatch, suspended_limit
 ):
+    from friends import selectors
+
+    monkeypatch.setattr(selectors, "SUSPENDED_LIMIT", suspended_limit)
     make_user = user_factory
     settings.FRIENDS_PROFILES_PER_PAGE = 3
     monkeypatch.setattr(pagination, "DEEP_OFFSET", 6)  # pages 3 and on are deep
@@ -59,3 +63,8 @@ def test_every_browse_page_shows_its_profiles_in_order_shallow_or_deep(
 
     assert [len(page) for page in shown] == [3, 3, 3, 2]
     assert sum(shown, []) == expected
+
+    # A lifted suspension shows the profile again at once, in its place.
+    services.member_unsuspend(member=suspended.member, by=moderator_user(), now=NOW)
+    shown = sum((names_on(member_client, page) for page in range(1, 5)), [])
+    assert len(shown) == len(expected) + 1 and "08" in shown and "08" not in expected

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import Group
+from django.db import models
 from django.utils import timezone
 
 from ordrom import notifications, roles
 from ordrom.models import Notification
-from ordrom.prepared import PreparedCount, PreparedValues
+from ordrom.prepared import PreparedCount, PreparedModels, PreparedValues
 
 pytestmark = pytest.mark.django_db
 
@@ -117,3 +118,59 @@ def test_a_list_of_ids_is_matched_as_the_orm_matches_it_and_a_longer_one_refused
         assert of_users(users=users) == sorted(users)
     with pytest.raises(ValueError, match="at most 3"):
         of_users(users=[member.pk, other_member.pk, third_member.pk, 10**6])
+
+
+def _fields(instance) -> dict:
+    deferred = instance.get_deferred_fields()
+    return {
+        field.attname: getattr(instance, field.attname)
+        for field in type(instance)._meta.concrete_fields
+        if field.attname not in deferred
+    }
+
+
+def test_prepared_instances_are_the_orms_with_dates_booleans_and_json(member, other_member):
+    from wagtail.users.models import UserProfile
+
+    for user, shortcuts in ((member, False), (other_member, True)):
+        profile = UserProfile.get_for_user(user)
+        profile.keyboard_shortcuts = shortcuts
+        profile.dismissibles = {"whats-new": True, "tips": [1, 2]}
+        profile.preferred_language = "en" if shortcuts else "nb"
+        profile.save()
+    by_user = PreparedModels(
+        lambda user: UserProfile.objects.filter(user=user).order_by("pk")[:1], ints=["user"]
+    )
+
+    for user in (member, other_member):
+        (prepared,) = by_user(user=user.pk)
+        orm = UserProfile.objects.get(user=user)
+        assert type(prepared) is UserProfile and prepared.pk == orm.pk
+        assert _fields(prepared) == _fields(orm)
+        assert prepared._state.adding is False and prepared._state.db == "default"
+    assert by_user(user=0) == []
+
+
+def test_prepared_instances_keep_deferred_fields_deferred(member):
+    from accounts.models import User
+
+    names = PreparedModels(lambda pk: User.objects.filter(pk=pk).only("id", "username"),
+                           ints=["pk"])
+    (user,) = names(pk=member.pk)
+    assert user.username == member.username
+    assert "email" in user.get_deferred_fields()
+    assert user.date_joined == member.date_joined  # read when asked, as the ORM does
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda pk: Notification.objects.filter(pk=pk).select_related("recipient"),
+        lambda pk: Notification.objects.filter(pk=pk).annotate(n=models.Value(1)),
+        lambda pk: Notification.objects.filter(pk=pk).values("pk"),
+        lambda pk: Notification.objects.filter(pk=pk).prefetch_related("recipient"),
+    ],
+)
+def test_a_queryset_beyond_one_models_own_fields_is_refused(member, build):
+    with pytest.raises(ValueError):
+        PreparedModels(build, ints=["pk"])(pk=member.pk)
