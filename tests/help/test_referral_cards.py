@@ -74,6 +74,28 @@ def test_referral_cards_take_the_same_queries_for_two_or_twenty(django_assert_ma
     assert _queries_for([s.pk for s in services]) == 0
 
 
+def test_an_edited_service_shows_at_once_though_each_process_keeps_the_list():
+    from django.core.cache import cache
+
+    service = make_service(name="Ettermiddagslinjen", hours=AFTERNOONS)
+
+    def name() -> str:
+        return selectors.referral_card(service_id=service.pk, now=TUESDAY_15).service.name
+
+    cache.clear()  # a cache with no version yet
+    assert name() == "Ettermiddagslinjen"  # now kept by this process
+    # An emptied cache (a restarted Redis) starts a new version, never an old one again, so
+    # no process takes the list it kept for the list of today.
+    type(service).objects.filter(pk=service.pk).update(name="Nattlinjen")  # no signal
+    cache.clear()
+    assert name() == "Nattlinjen"
+
+    service.refresh_from_db()
+    service.name = "Kveldslinjen"
+    service.save()  # an editor's change: every process forgets its list
+    assert name() == "Kveldslinjen"
+
+
 def test_tag_renders_a_compact_card_with_name_phone_link_and_status(frozen):
     frozen(SUNDAY_03)
     service = make_service(
