@@ -5,33 +5,32 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 import zoneinfo
+from collections import Counter
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q
 from django.db.models.functions import TruncMonth, TruncWeek
 
 from letters.conf import app_settings
 from letters.models import Feedback, Letter, LetterRecord, Reply, Thread
 from ordrom.pagination import page_rows
+from ordrom.prepared import PreparedValues
 
 # --- The writer's side ------------------------------------------------------------------------
 
 
-def writer_threads(*, writer):
-    """The writer's threads, newest first, with unread answers counted in the same query."""
-    unread = Reply.objects.filter(
-        letter__thread=OuterRef("pk"), status=Reply.Status.SENT, read_at__isnull=True
-    )
-    return (
+def writer_threads(*, writer) -> list[Thread]:
+    """The writer's threads, newest first, each with ``has_unread`` (an answer not read yet),
+    ``letter_count`` and ``waiting_letters`` (unanswered, by deadline: the page shows the
+    first one's). The counts come from two small queries compiled once (ordrom.prepared):
+    as annotations (an EXISTS and a COUNT with GROUP BY) they cost more to build than the
+    rest of the page's queries together."""
+    threads = list(
         Thread.objects.filter(writer=writer)
         .select_related("topic")
-        .annotate(
-            has_unread=Exists(unread),
-            letter_count=Count("letters"),
-        )
         .prefetch_related(
             Prefetch(
                 "letters",
@@ -44,6 +43,30 @@ def writer_threads(*, writer):
         )
         .order_by("-updated_at")
     )
+    if not threads:
+        return threads
+    counts = Counter(_WRITER_LETTER_THREADS(writer=writer.pk))
+    unread = set(_WRITER_UNREAD_THREADS(writer=writer.pk))
+    for thread in threads:
+        thread.letter_count = counts[thread.pk]
+        thread.has_unread = thread.pk in unread
+    return threads
+
+
+_WRITER_LETTER_THREADS = PreparedValues(  # one row per letter: its thread
+    lambda writer: Letter.objects.filter(thread__writer=writer).values_list(
+        "thread_id", flat=True
+    ),
+    flat=True,
+    ints=["writer"],
+)
+_WRITER_UNREAD_THREADS = PreparedValues(  # the threads with an answer sent and not yet read
+    lambda writer: Reply.objects.filter(
+        letter__thread__writer=writer, status=Reply.Status.SENT, read_at__isnull=True
+    ).values_list("letter__thread_id", flat=True),
+    flat=True,
+    ints=["writer"],
+)
 
 
 def writer_thread(*, writer, thread_id: int) -> Thread:

@@ -240,7 +240,7 @@ def key_phrase_saved(request, thread_id: int):
 @login_required
 @require_http_methods(["GET"])
 def letter_index(request):
-    threads = list(selectors.writer_threads(writer=request.user))
+    threads = selectors.writer_threads(writer=request.user)
     follow_ups = list(selectors.follow_ups_due(writer=request.user, today=timezone.localdate()))
     return render(
         request,

@@ -62,6 +62,26 @@ def test_index_shows_each_thread_with_its_state_deadline_and_unread_answers(
     assert "Du får svar innen" not in answered_entry
     closed_entry = _thread_entry(content, closed.thread)
     assert "letters-state--closed" in closed_entry
+    assert "· 1 brev" in waiting_entry and "· 1 brev" in answered_entry
+
+
+@pytest.mark.django_db
+def test_index_counts_each_threads_letters_and_only_the_writers_own(
+    member, other_member, member_client, write_letter, answer_letter
+):
+    first = write_letter(member, subject="To brev")
+    answer_letter(first)
+    services.letter_follow_up(thread=first.thread, writer=member, body="Takk, det hjalp.",
+                              now=timezone.now())
+    theirs = write_letter(other_member, subject="Deres")
+    answer_letter(theirs)  # unread, but not this writer's
+
+    content = _text(member_client.get("/letters/"))
+
+    entry = _thread_entry(content, first.thread)
+    assert "· 2 brev" in entry
+    assert "Nytt svar" in entry  # the answer to the first letter is still unread
+    assert "Deres" not in content
 
 
 @pytest.mark.django_db
