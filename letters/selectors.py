@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 import statistics
+import time
 import zoneinfo
 from collections import Counter
 from dataclasses import dataclass
@@ -194,9 +196,10 @@ def reply_queue_page(
     Unfiltered, the rows are the same for every supervisor (who holds a letter, and until
     when, is in the values; what that means now is worked out when the row is shown), so a
     page's values are kept as the header counts are: for up to 15 seconds per minute of
-    *now*, and forgotten at once by every service that changes the queue. Building the
-    queryset, compiling and converting 50 rows was most of the page's own time; a filtered
-    queue (whose rows can depend on the time or the viewer) reads them each time."""
+    *now* (in this process: the rows hold the subjects), and forgotten at once by every
+    service that changes the queue. Building the queryset, compiling and converting 50 rows
+    was most of the page's own time; a filtered queue (whose rows can depend on the time or
+    the viewer) reads them each time."""
     if filters != QueueFilters():
         open_letters = reply_queue_open(viewer=viewer, now=now, filters=filters)
         page = Paginator(reply_queue_rows(open_letters), per_page).get_page(number)
@@ -204,14 +207,24 @@ def reply_queue_page(
     # The unfiltered queue is exactly the open letters the header counted.
     page = Paginator(range(open_count), per_page).get_page(number)
     key = _queue_counts_key(now, f"queue-rows:{per_page}:{page.number}")
-    rows = cache.get(key)
-    if rows is None:
-        open_letters = reply_queue_open(viewer=viewer, now=now, filters=filters)
-        paginator = Paginator(reply_queue_rows(open_letters), per_page)
-        paginator.count = open_count
-        rows = list(page_rows(paginator.page(page.number), ids_from=open_letters))
-        cache.set(key, rows, QUEUE_COUNTS_SECONDS)
+    kept = _kept_pages.get(key)
+    if kept is not None and kept[0] > time.monotonic():
+        return page, kept[1]
+    open_letters = reply_queue_open(viewer=viewer, now=now, filters=filters)
+    paginator = Paginator(reply_queue_rows(open_letters), per_page)
+    paginator.count = open_count
+    rows = list(page_rows(paginator.page(page.number), ids_from=open_letters))
+    if len(_kept_pages) >= KEPT_PAGES_LIMIT:
+        _kept_pages.clear()
+    _kept_pages[key] = (time.monotonic() + QUEUE_COUNTS_SECONDS, rows)
     return page, rows
+
+
+# The queue's pages are kept in each process, not in the shared cache: their rows hold the
+# writers' subjects, which have no business in Redis. Under the shared version, so a change
+# made through another process is seen here at once.
+_kept_pages: dict[str, tuple[float, list[dict]]] = {}
+KEPT_PAGES_LIMIT = 200
 
 
 @dataclass(frozen=True)
@@ -228,7 +241,12 @@ QUEUE_COUNTS_SECONDS = 15
 
 
 def _queue_counts_key(now: dt.datetime, kind: str = "queue-counts") -> str:
-    version = cache.get(QUEUE_COUNTS_VERSION_KEY, 0)
+    version = cache.get(QUEUE_COUNTS_VERSION_KEY)
+    if version is None:
+        # A new or emptied cache: a version drawn at random, never counted from the start
+        # again, so no process takes a page it kept under an old version for today's.
+        cache.add(QUEUE_COUNTS_VERSION_KEY, secrets.randbits(48), None)
+        version = cache.get(QUEUE_COUNTS_VERSION_KEY, 0)
     return f"letters:{kind}:{version}:{now:%Y%m%d%H%M}"
 
 
@@ -263,10 +281,11 @@ def closed_with_waiting_letters(*, now: dt.datetime) -> list[int] | None:
 
 def forget_queue_counts() -> None:
     """Every service that changes what the queue counts calls this (after its commit)."""
+    _kept_pages.clear()  # this process at once, even when the cache cannot be reached
     try:
         cache.incr(QUEUE_COUNTS_VERSION_KEY)
     except ValueError:
-        cache.set(QUEUE_COUNTS_VERSION_KEY, 1, None)
+        cache.set(QUEUE_COUNTS_VERSION_KEY, secrets.randbits(48), None)
 
 
 def queue_counts(*, now: dt.datetime) -> QueueCounts:

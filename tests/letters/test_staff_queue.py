@@ -344,6 +344,25 @@ def test_a_deleted_members_letters_leave_the_queue_at_once(supervisor_client, tr
     assert response.context["counts"].open == 1
 
 
+def test_a_kept_page_is_never_taken_for_todays_after_the_cache_was_emptied(
+    supervisor_client, travel
+):
+    from django.core.cache import cache
+
+    from letters.models import Thread
+
+    travel(TUESDAY)
+    letter = make_letter(subject="Før", received_ago=HOUR)
+    cache.clear()  # a cache with no version yet
+    assert "Før" in _row(supervisor_client, letter.pk)  # the page is now kept
+
+    # Changed past the services (an operator's fix in the database) and the cache emptied
+    # (a restarted Redis): a new version, so the page is read again.
+    Thread.objects.filter(pk=letter.thread_id).update(subject="Etter")
+    cache.clear()
+    assert "Etter" in _row(supervisor_client, letter.pk)
+
+
 def _row(client, letter_id: int) -> str:
     rows = client.get(QUEUE_URL).context["rows"]
     return next(str(row["html"]) for row in rows if row["letter_id"] == letter_id)
