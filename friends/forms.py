@@ -158,6 +158,25 @@ class BrowseForm(forms.Form):
         return {"attrs": flatatt(attrs), "options": options}
 
 
+_unfiltered = KeptHtml(limit=256)
+
+
+def unfiltered_filters_html(*, viewer_band: str, interests: list[Interest]) -> SafeString:
+    """The filters with nothing chosen, as ``BrowseForm(None, ...).rendered()`` gives them:
+    kept under the language, the viewer's age group and the interests, so a visit without
+    filters does not build the form (a deep copy of its fields and their choices, then
+    their widget parts) only to find the same HTML. Filters sent: ``BrowseForm``."""
+    key = (
+        translation.get_language(),
+        viewer_band,
+        tuple((interest.pk, interest.name, interest.is_active) for interest in interests),
+    )
+    html = _unfiltered.get(key, lambda: str(
+        BrowseForm(None, viewer_band=viewer_band, interests=interests).rendered()
+    ))
+    return mark_safe(html)  # noqa: S308 (BrowseForm.rendered: our template, values escaped)
+
+
 def _message_field(label) -> forms.CharField:
     return forms.CharField(
         label=label,

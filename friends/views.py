@@ -19,7 +19,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from friends import cards, selectors, services
-from friends.forms import BrowseForm, MessageForm, ProfileForm, ReportForm, RequestForm
+from friends.forms import (
+    BrowseForm,
+    MessageForm,
+    ProfileForm,
+    ReportForm,
+    RequestForm,
+    unfiltered_filters_html,
+)
 from friends.models import ContactRequest, Conversation, Message, Profile
 from ordrom import crisis
 from ordrom.roles import member_required
@@ -121,9 +128,14 @@ def index(request):
     if own is None:
         return render(request, "friends/intro.html", {"suspended_until": None})
     interests = selectors.interests_in_order()
-    form = BrowseForm(request.GET or None, viewer_band=own.age_band, interests=interests)
+    if request.GET.keys() - {"page"}:
+        form = BrowseForm(request.GET, viewer_band=own.age_band, interests=interests)
+        filters, filters_html = form.filters(), form.rendered()
+    else:  # nothing chosen: the filters' HTML is the same for everyone in the age group
+        filters = selectors.BrowseFilters()
+        filters_html = unfiltered_filters_html(viewer_band=own.age_band, interests=interests)
     paginator = selectors.browse(
-        viewer=request.user, viewer_band=own.age_band, now=_now(), filters=form.filters()
+        viewer=request.user, viewer_band=own.age_band, now=_now(), filters=filters
     )
     page = paginator.get_page(request.GET.get("page"))
     profiles = selectors.page_profiles(page)
@@ -135,8 +147,7 @@ def index(request):
         {
             "own": own,
             "own_listed": own.is_listed(_now()),
-            "form": form,
-            "filters": form.rendered(),
+            "filters": filters_html,
             "page_obj": page,
             "cards": cards.cards_html(
                 cards.profile_cards(

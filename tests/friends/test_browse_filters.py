@@ -54,9 +54,26 @@ def _queries():
         {},
         {"age_band": "36-50", "region": "vestland", "interests": [first, third]},
         {"region": "abroad", "page": "2"},
+        {"page": "2"},  # nothing chosen: the kept filters, without the form
         # Refused: a band across the age line, no such region, no such interest.
         {"age_band": "13-15", "region": "nowhere", "interests": ["999999"]},
     )
+
+
+def _form_as_sent(member, query: dict, language: str):
+    """The filter form of that query, as Django would render its widgets."""
+    from django.http import QueryDict
+    from django.utils import translation
+
+    from friends.forms import BrowseForm
+    from friends.selectors import interests_in_order
+
+    data = QueryDict(mutable=True)
+    for name, value in query.items():
+        data.setlist(name, value if isinstance(value, list) else [value])
+    with translation.override(language):
+        return BrowseForm(data or None, viewer_band=member.friend_profile.age_band,
+                          interests=interests_in_order())
 
 
 @pytest.mark.parametrize("language", ["nb", "en"])
@@ -67,7 +84,7 @@ def test_filters_are_the_controls_the_widgets_give(adult, member_client, languag
         page = response.content.decode()
         start = page.index('class="filters friends-filters"')
         shown = page[start : page.index("</form>", start)]
-        form = response.context["form"]
+        form = _form_as_sent(adult, query, language)
         widgets = "".join(str(form[name]) for name in ("age_band", "region", "interests"))
 
         assert controls(shown) == controls(widgets), query
@@ -81,3 +98,30 @@ def test_filters_are_the_controls_the_widgets_give(adult, member_client, languag
             expected = []  # nothing sent is a choice, so nothing is shown chosen
             assert page.count('aria-invalid="true"') > 3
         assert chosen == expected, query
+
+
+@pytest.mark.parametrize("language", ["nb", "en"])
+def test_the_kept_unfiltered_filters_are_the_forms_own(adult, language):
+    """Without filters the page takes the filters' HTML from ``unfiltered_filters_html``: it
+    must be what the form renders, unbound or sent with only a page number, and follow a
+    change to the interests."""
+    from django.http import QueryDict
+    from django.utils import translation
+
+    from friends.forms import BrowseForm, unfiltered_filters_html
+    from friends.models import Interest
+    from friends.selectors import interests_in_order
+
+    band = adult.friend_profile.age_band
+    with translation.override(language):
+        kept = unfiltered_filters_html(viewer_band=band, interests=interests_in_order())
+        unbound = BrowseForm(None, viewer_band=band, interests=interests_in_order()).rendered()
+        paged = BrowseForm(QueryDict("page=3"), viewer_band=band,
+                           interests=interests_in_order()).rendered()
+        assert kept == unbound == paged
+
+        Interest.objects.create(slug="brevskriving", name_nb="Brevskriving",
+                                name_en="Letter writing", is_active=True)
+        again = unfiltered_filters_html(viewer_band=band, interests=interests_in_order())
+        assert again != kept
+        assert ("Brevskriving" if language == "nb" else "Letter writing") in again
