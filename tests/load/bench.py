@@ -312,7 +312,8 @@ def count_queries(page_list: list[dict], *, show: str | None) -> None:
         if show and show in page["path"]:
             log(f"--- queries of {page['path']}")
             for query in captured.captured_queries:
-                log(f"{float(query['time']) * 1000:8.2f} ms  {query['sql'][:int(os.environ.get('BENCH_SQL_CHARS', '400'))]}")
+                shown = int(os.environ.get("BENCH_SQL_CHARS", "400"))
+                log(f"{float(query['time']) * 1000:8.2f} ms  {query['sql'][:shown]}")
 
 
 def profile_page(page_list: list[dict], path: str, *, requests: int = 50) -> None:
