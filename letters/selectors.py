@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 import statistics
 import time
 import zoneinfo
@@ -18,6 +17,7 @@ from django.db.models.functions import TruncMonth, TruncWeek
 
 from letters.conf import app_settings
 from letters.models import Feedback, Letter, LetterRecord, Reply, Thread
+from ordrom import cache_versions
 from ordrom.pagination import page_rows
 from ordrom.prepared import PreparedValues
 
@@ -241,12 +241,7 @@ QUEUE_COUNTS_SECONDS = 15
 
 
 def _queue_counts_key(now: dt.datetime, kind: str = "queue-counts") -> str:
-    version = cache.get(QUEUE_COUNTS_VERSION_KEY)
-    if version is None:
-        # A new or emptied cache: a version drawn at random, never counted from the start
-        # again, so no process takes a page it kept under an old version for today's.
-        cache.add(QUEUE_COUNTS_VERSION_KEY, secrets.randbits(48), None)
-        version = cache.get(QUEUE_COUNTS_VERSION_KEY, 0)
+    version = cache_versions.current(QUEUE_COUNTS_VERSION_KEY)
     return f"letters:{kind}:{version}:{now:%Y%m%d%H%M}"
 
 
@@ -282,10 +277,7 @@ def closed_with_waiting_letters(*, now: dt.datetime) -> list[int] | None:
 def forget_queue_counts() -> None:
     """Every service that changes what the queue counts calls this (after its commit)."""
     _kept_pages.clear()  # this process at once, even when the cache cannot be reached
-    try:
-        cache.incr(QUEUE_COUNTS_VERSION_KEY)
-    except ValueError:
-        cache.set(QUEUE_COUNTS_VERSION_KEY, secrets.randbits(48), None)
+    cache_versions.bump(QUEUE_COUNTS_VERSION_KEY)
 
 
 def queue_counts(*, now: dt.datetime) -> QueueCounts:

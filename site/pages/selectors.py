@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 import time
 from dataclasses import dataclass, field
 
@@ -11,6 +10,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from ordrom import cache_versions
 from pages import opening_hours, page_cache
 from pages.models import CallbackRequest, HelpCategory, HelpService, Region
 from pages.models.help import Channel
@@ -70,19 +70,8 @@ SERVICES_VERSION_KEY = "pages:services:version"
 _in_process: dict[str, tuple[str, float, object]] = {}
 
 
-def _services_version() -> int:
-    """The services' version. A new one when the cache has none (a new or emptied cache) is
-    drawn at random, never counted from 1 again: a process must not take what it kept under
-    an old version for today's."""
-    version = cache.get(SERVICES_VERSION_KEY)
-    if version is None:
-        cache.add(SERVICES_VERSION_KEY, secrets.randbits(48), None)
-        version = cache.get(SERVICES_VERSION_KEY) or 0
-    return version
-
-
 def _cached(name: str, build):
-    version = _services_version()
+    version = cache_versions.current(SERVICES_VERSION_KEY)
     key = f"pages:services:{version}:{name}"
     kept = _in_process.get(name)
     if kept is not None and kept[0] == key and kept[1] > time.monotonic():
@@ -104,15 +93,9 @@ def forget_services(**kwargs) -> None:
     once, and again when the change is committed: a request that read the rows from before
     the commit in between cannot keep them."""
 
-    def bump():
-        try:
-            cache.incr(SERVICES_VERSION_KEY)
-        except ValueError:
-            cache.set(SERVICES_VERSION_KEY, secrets.randbits(48), None)
-
     def retire():
         _in_process.clear()  # this process at once, even when the cache cannot be reached
-        bump()
+        cache_versions.bump(SERVICES_VERSION_KEY)
         page_cache.bump()  # the directory and crisis pages a visitor was served
 
     retire()
