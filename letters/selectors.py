@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
-import time
 import zoneinfo
 from collections import Counter
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from django.db.models.functions import TruncMonth, TruncWeek
 from letters.conf import app_settings
 from letters.models import Feedback, Letter, LetterRecord, Reply, Thread
 from ordrom import cache_versions
+from ordrom.kept import Recent
 from ordrom.pagination import page_rows
 from ordrom.prepared import PreparedValues
 
@@ -208,23 +208,14 @@ def reply_queue_page(
     page = Paginator(range(open_count), per_page).get_page(number)
     key = _queue_counts_key(now, f"queue-rows:{per_page}:{page.number}")
     kept = _kept_pages.get(key)
-    if kept is not None and kept[0] > time.monotonic():
-        return page, kept[1]
+    if kept is not None:
+        return page, kept
     open_letters = reply_queue_open(viewer=viewer, now=now, filters=filters)
     paginator = Paginator(reply_queue_rows(open_letters), per_page)
     paginator.count = open_count
     rows = list(page_rows(paginator.page(page.number), ids_from=open_letters))
-    if len(_kept_pages) >= KEPT_PAGES_LIMIT:
-        _kept_pages.clear()
-    _kept_pages[key] = (time.monotonic() + QUEUE_COUNTS_SECONDS, rows)
+    _kept_pages.set(key, rows)
     return page, rows
-
-
-# The queue's pages are kept in each process, not in the shared cache: their rows hold the
-# writers' subjects, which have no business in Redis. Under the shared version, so a change
-# made through another process is seen here at once.
-_kept_pages: dict[str, tuple[float, list[dict]]] = {}
-KEPT_PAGES_LIMIT = 200
 
 
 @dataclass(frozen=True)
@@ -238,6 +229,12 @@ class QueueCounts:
 
 QUEUE_COUNTS_VERSION_KEY = "letters:queue-counts:version"
 QUEUE_COUNTS_SECONDS = 15
+
+# The queue's pages are kept in each process, not in the shared cache: their rows hold the
+# writers' subjects, which have no business in Redis. Under the shared version, so a change
+# made through another process is seen here at once.
+KEPT_PAGES_LIMIT = 200
+_kept_pages = Recent(limit=KEPT_PAGES_LIMIT, seconds=QUEUE_COUNTS_SECONDS)
 
 
 def _queue_counts_key(now: dt.datetime, kind: str = "queue-counts") -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
@@ -11,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from ordrom import cache_versions
+from ordrom.kept import Recent
 from pages import opening_hours, page_cache
 from pages.models import CallbackRequest, HelpCategory, HelpService, Region
 from pages.models.help import Channel
@@ -67,20 +67,20 @@ SERVICES_VERSION_KEY = "pages:services:version"
 # the seventeen services with their hours out of the cache (unpickling some hundred model
 # instances) cost 1.2 ms of every letter thread with a referral card. The version is still
 # read from the shared cache each time, so an editor's change reaches every process at once.
-_in_process: dict[str, tuple[str, float, object]] = {}
+_in_process = Recent(limit=16, seconds=SERVICES_CACHE_SECONDS)
 
 
 def _cached(name: str, build):
     version = cache_versions.current(SERVICES_VERSION_KEY)
     key = f"pages:services:{version}:{name}"
-    kept = _in_process.get(name)
-    if kept is not None and kept[0] == key and kept[1] > time.monotonic():
-        return kept[2]
+    value = _in_process.get(key)
+    if value is not None:
+        return value
     value = cache.get(key)
     if value is None:
         value = build()
         cache.set(key, value, SERVICES_CACHE_SECONDS)
-    _in_process[name] = (key, time.monotonic() + SERVICES_CACHE_SECONDS, value)
+    _in_process.set(key, value)
     return value
 
 

@@ -316,6 +316,37 @@ def count_queries(page_list: list[dict], *, show: str | None) -> None:
                 log(f"{float(query['time']) * 1000:8.2f} ms  {query['sql'][:shown]}")
 
 
+def _time_queries(client, page: dict, headers: dict, requests: int) -> None:
+    """The median wall time of each of the page's queries, in the order it makes them (round
+    trip, the database's work and the driver's, as Django's cursor sees it)."""
+    import statistics
+
+    from django.db import connection
+
+    times: dict[int, list[float]] = {}
+    texts: dict[int, str] = {}
+    seen = [0]
+
+    def timed(execute, sql, params, many, context):
+        index = seen[0]
+        seen[0] += 1
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            times.setdefault(index, []).append((time.perf_counter() - started) * 1000)
+            texts[index] = sql
+
+    with connection.execute_wrapper(timed):
+        for _ in range(requests):
+            seen[0] = 0
+            client.get(page["path"], headers=headers)
+    shown = int(os.environ.get("BENCH_SQL_CHARS", "160"))
+    for index in sorted(times):
+        log(f"{statistics.median(times[index]):8.3f} ms  {texts[index][:shown]}")
+    log(f"{sum(statistics.median(t) for t in times.values()):8.3f} ms  in all")
+
+
 def profile_page(page_list: list[dict], path: str, *, requests: int = 50) -> None:
     """cProfile of *requests* warm requests to the page whose path contains *path*, through
     Django's test client in this process (the CPU a request costs, without the machine's load
@@ -343,9 +374,13 @@ def profile_page(page_list: list[dict], path: str, *, requests: int = 50) -> Non
         profiler.disable()
         each = (time.perf_counter() - started) / requests * 1000
         cpu = (time.process_time() - cpu) / requests * 1000
+        if os.environ.get("BENCH_PROFILE_SQL"):
+            _time_queries(client, page, headers, requests)
         log(f"--- {page['name']} {page['path']}: {each:.2f} ms a request in process, "
             f"{cpu:.2f} ms of it this process's CPU ({'profiled; ' if lines else ''}"
             f"load average {os.getloadavg()[0]:.2f})")
+        if lines and os.environ.get("BENCH_PROFILE_DUMP"):  # for pstats or snakeviz
+            profiler.dump_stats(os.environ["BENCH_PROFILE_DUMP"])
         if lines:
             stats = pstats.Stats(profiler, stream=sys.stdout)
             log(f"    {stats.total_calls // requests} Python function calls a request "
