@@ -24,9 +24,9 @@ from forum.models import (
     Standing,
     Topic,
 )
-from ordrom import roles
+from ordrom import pagination, roles
 from ordrom.models import Notification
-from ordrom.prepared import PreparedCount, PreparedValues
+from ordrom.prepared import PreparedCount, PreparedModels, PreparedValues
 
 TOPICS_PER_PAGE = 25
 POSTS_PER_PAGE = 30
@@ -87,10 +87,24 @@ def is_moderator(user) -> bool:
     return roles.has_role(user, roles.Role.MODERATOR)
 
 
+_TOPIC_IN_ACTIVE_CATEGORY = PreparedModels(
+    lambda topic_id: Topic.objects.select_related("category").filter(
+        pk=topic_id, category__is_active=True
+    ),
+    ints=["topic_id"],
+)
+_MAX_ID = 2**63 - 1
+
+
 def topic_for_reader(*, topic_id: int, viewer) -> Topic:
     """A topic the viewer may read: visible ones for everyone; one whose first post is still
     held only for its author and moderators. Raises Topic.DoesNotExist otherwise."""
-    topic = Topic.objects.select_related("category").get(pk=topic_id, category__is_active=True)
+    if not 0 < int(topic_id) <= _MAX_ID:  # an id no row can have (the ORM answers the same)
+        raise Topic.DoesNotExist
+    found = _TOPIC_IN_ACTIVE_CATEGORY(topic_id=int(topic_id))
+    if not found:
+        raise Topic.DoesNotExist
+    topic = found[0]
     if topic.is_visible:
         return topic
     if viewer.is_authenticated and (topic.author_id == viewer.pk or is_moderator(viewer)):
@@ -98,21 +112,20 @@ def topic_for_reader(*, topic_id: int, viewer) -> Topic:
     raise Topic.DoesNotExist
 
 
+_SHOWN_TO_ALL = Q(status__in=(Post.Status.PUBLISHED, Post.Status.DELETED))
+
+
 def _readable_posts(viewer) -> Q:
-    shown = Q(status__in=(Post.Status.PUBLISHED, Post.Status.DELETED))
     if not viewer.is_authenticated:
-        return shown
+        return _SHOWN_TO_ALL
     if is_moderator(viewer):
         return Q()
     # Authors see their own posts that wait, came back or were hidden, with what to do.
-    return shown | Q(author=viewer)
+    return _SHOWN_TO_ALL | Q(author=viewer)
 
 
 def _member_readable_posts(viewer, topic):
-    return Post.objects.filter(
-        Q(status__in=(Post.Status.PUBLISHED, Post.Status.DELETED)) | Q(author=viewer),
-        topic=topic,
-    )
+    return Post.objects.filter(_SHOWN_TO_ALL | Q(author=viewer), topic=topic)
 
 
 # A member's view of a topic, counted on every topic page (SQL compiled once).
@@ -128,17 +141,57 @@ TOPIC_POST_FIELDS = (
 )
 
 
-def topic_posts(*, topic: Topic, viewer) -> Paginator:
-    posts = (
-        Post.objects.filter(_readable_posts(viewer), topic=topic)
+def _topic_posts(readable: Q, topic):
+    return (
+        Post.objects.filter(readable, topic=topic)
         .select_related("author")
         .only(*TOPIC_POST_FIELDS)
         .order_by("created_at", "pk")
     )
-    if viewer.is_authenticated and not is_moderator(viewer):  # _readable_posts for a member
+
+
+# A topic's first pages for each kind of reader (_readable_posts), SQL compiled once.
+_VISITOR_PAGE = PreparedModels(
+    lambda topic: _topic_posts(_SHOWN_TO_ALL, topic), ints=["topic"], sliced=True
+)
+_MEMBER_PAGE = PreparedModels(
+    lambda topic, viewer: _topic_posts(_SHOWN_TO_ALL | Q(author=viewer), topic),
+    ints=["topic", "viewer"],
+    sliced=True,
+)
+_MODERATOR_PAGE = PreparedModels(lambda topic: _topic_posts(Q(), topic), ints=["topic"],
+                                 sliced=True)
+_VISITOR_POST_COUNT = PreparedCount(
+    lambda topic: Post.objects.filter(_SHOWN_TO_ALL, topic=topic), ints=["topic"]
+)
+
+
+def topic_posts(*, topic: Topic, viewer) -> Paginator:
+    """The viewer's pages of the topic; a page's posts: ``page_posts``."""
+    posts = _topic_posts(_readable_posts(viewer), topic)
+    if not viewer.is_authenticated:
+        count = _VISITOR_POST_COUNT(topic=topic.pk)
+    elif not is_moderator(viewer):
         count = _MEMBER_POST_COUNT(viewer=viewer.pk, topic=topic.pk)
-        return CountedPaginator(posts, POSTS_PER_PAGE, count=count)
-    return Paginator(posts, POSTS_PER_PAGE)
+    else:
+        return Paginator(posts, POSTS_PER_PAGE)
+    return CountedPaginator(posts, POSTS_PER_PAGE, count=count)
+
+
+def page_posts(page, *, topic: Topic, viewer) -> list[Post]:
+    """The posts of *page* (of ``topic_posts``), with their authors. The first pages through
+    SQL compiled once; a long topic's later pages take their ids from the topic's index
+    first (``ordrom.pagination.page_rows``): PostgreSQL had hashed every member to join 600
+    posts."""
+    offset = (page.number - 1) * page.paginator.per_page
+    if offset >= pagination.DEEP_OFFSET:
+        return list(pagination.page_rows(page))
+    limit = page.paginator.per_page
+    if not viewer.is_authenticated:
+        return _VISITOR_PAGE(topic=topic.pk, limit=limit, offset=offset)
+    if is_moderator(viewer):
+        return _MODERATOR_PAGE(topic=topic.pk, limit=limit, offset=offset)
+    return _MEMBER_PAGE(topic=topic.pk, viewer=viewer.pk, limit=limit, offset=offset)
 
 
 def post_for_reader(*, post_id: int, viewer) -> Post:

@@ -174,9 +174,7 @@ def category_detail(request, slug: str):
 def _topic_page(request, topic: Topic, *, reply_form=None, status=200):
     paginator = selectors.topic_posts(topic=topic, viewer=request.user)
     page = paginator.get_page(selectors.page_number(request.GET.get("page"), paginator))
-    # A long topic's last page: its posts' ids from the topic's index, then only those joined
-    # with their authors (PostgreSQL had hashed every member to join 600 posts, 3 ms).
-    posts = list(page_rows(page))
+    posts = selectors.page_posts(page, topic=topic, viewer=request.user)
     recognised = selectors.recognised_post_ids(
         member=request.user, post_ids=[post.pk for post in posts]
     )

@@ -16,9 +16,12 @@ parameter makes preparing fail loudly.
 
 Parameters may be integers, text or datetimes (``datetimes=``, passed to the database as the
 ORM passes them), and lists of up to a fixed number of ids (``id_lists={"ids": 30}``, for an
-``__in`` lookup; the unused places get ids no row has). Results only of values that need no
-conversion from the database (integers and text): a ``PreparedValues`` of dates or booleans
-would come back as SQLite's raw values.
+``__in`` lookup; the unused places get ids no row has). A page of an ordered query takes its
+``limit`` and ``offset`` as values too (``sliced=True``). ``PreparedCount`` and
+``PreparedValues`` give only values that need no conversion from the database (integers and
+text): a ``PreparedValues`` of dates or booleans would come back as SQLite's raw values.
+``PreparedModels`` gives model instances, converted and linked (``select_related``) as the
+ORM makes them.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from threading import Lock
 
 from django.db import connections
 from django.db.models import QuerySet
-from django.db.models.query import ModelIterable
+from django.db.models.query import ModelIterable, get_related_populators
 
 # Values no real query uses, one per parameter: integers beyond any id here, text that no
 # field holds.
@@ -40,11 +43,21 @@ _DATETIME_MARKER = dt.datetime(2999, 12, 30, 23, 0, 0, 123_457, tzinfo=dt.UTC)
 
 class _Prepared:
     def __init__(
-        self, build: Callable[..., QuerySet], *, ints=(), texts=(), datetimes=(), id_lists=None
+        self,
+        build: Callable[..., QuerySet],
+        *,
+        ints=(),
+        texts=(),
+        datetimes=(),
+        id_lists=None,
+        sliced: bool = False,
     ):
         self._build = build
         id_lists = dict(id_lists or {})
+        self._sliced = sliced
         self._names = tuple(ints) + tuple(texts) + tuple(datetimes) + tuple(id_lists)
+        if sliced:
+            self._names += ("limit", "offset")
         self._datetimes = frozenset(datetimes)
         self._id_lists = id_lists
         # What the builder is called with, and each single value to find among the parameters.
@@ -70,6 +83,10 @@ class _Prepared:
             return compiled
         with self._lock:
             queryset = self._build(**self._build_values)
+            if self._sliced and queryset.query.is_sliced:
+                raise ValueError("a sliced prepared query is given its slice when it runs")
+            if self._sliced and not queryset.ordered:
+                raise ValueError("a slice of an unordered query is no page")
             sql, params = self._queryset_sql(queryset, using)
             slots = []
             for name, marker in self._markers.items():
@@ -82,6 +99,12 @@ class _Prepared:
                 if not places:
                     raise ValueError(f"{name} is not among the query's parameters")
                 slots.extend((n, name) for n in places)
+            if self._sliced:
+                # The page's size and place are values too: Django writes a slice into the
+                # SQL's text, which would make a statement for each page.
+                sql += " LIMIT %s OFFSET %s"
+                slots.extend(((len(params), "limit"), (len(params) + 1, "offset")))
+                params = (*params, None, None)
             compiled = (sql, tuple(params), tuple(slots))
             self._compiled[using] = compiled
         return compiled
@@ -102,6 +125,8 @@ class _Prepared:
             # The unused places get ids no row has (ids are positive).
             ids.extend(range(-1, -1 - (size - len(ids)), -1))
             values.update({(name, i): value for i, value in enumerate(ids)})
+        if self._sliced:
+            values["limit"], values["offset"] = int(values["limit"]), int(values["offset"])
         for n, name in slots:
             value = values[name]
             params[n] = self._adapt(using, value) if name in self._datetimes else value
@@ -137,39 +162,49 @@ class PreparedValues(_Prepared):
 
 
 class PreparedModels(_Prepared):
-    """The model instances of a plain queryset (its own fields, all or some with ``only()``):
+    """The model instances of a queryset of model instances (its own fields, all or some
+    with ``only()``, and those of the models it ``select_related()``):
     ``PreparedModels(lambda member: Profile.objects.filter(member=member)[:1],
     ints=["member"])(member=user.pk)``. Each value read is converted as the ORM converts it
-    (dates, booleans, JSON), and the instances are made as the ORM makes them
-    (``Model.from_db``: deferred fields stay deferred). A queryset that joins in other
-    models, annotates, or prefetches is refused when it is prepared."""
+    (dates, booleans, JSON), and the instances are made and linked as the ORM makes them
+    (``Model.from_db`` and Django's own related populators: deferred fields stay deferred,
+    a missing relation is None). A queryset that annotates or prefetches is refused when it
+    is prepared.
+
+    ``sliced=True``: a page of an ordered queryset, given ``limit`` and ``offset`` when it
+    runs (``…(topic=7, limit=30, offset=60)``)."""
 
     def __init__(self, build, **kwargs):
         super().__init__(build, **kwargs)
         self._reading: dict[str, tuple] = {}
 
     def _queryset_sql(self, queryset, using):
-        if queryset._prefetch_related_lookups or queryset._iterable_class is not ModelIterable:
+        if (
+            queryset._prefetch_related_lookups
+            or queryset._iterable_class is not ModelIterable
+            or queryset._known_related_objects
+        ):
             raise ValueError("only a plain queryset of model instances can be prepared")
         compiler = queryset.query.get_compiler(using=using)
         sql, params = compiler.as_sql()
         klass_info = compiler.klass_info
-        if compiler.annotation_col_map or klass_info.get("related_klass_infos"):
-            raise ValueError("a prepared queryset reads one model's own fields only")
-        if len(compiler.select) != len(klass_info["select_fields"]):
-            raise ValueError("a prepared queryset selects only its model's fields")
+        if compiler.annotation_col_map or compiler.col_count != len(compiler.select):
+            raise ValueError("a prepared queryset reads its models' fields only")
+        select_fields = klass_info["select_fields"]
+        start, end = select_fields[0], select_fields[-1] + 1
         columns = [column for column, _sql, _alias in compiler.select]
         converters = [
             (position, functions, expression)
             for position, (functions, expression) in compiler.get_converters(columns).items()
         ]
-        fields = [column.target.attname for column in columns]
-        self._reading[using] = (queryset.model, fields, converters)
+        fields = [column.target.attname for column in columns[start:end]]
+        populators = get_related_populators(klass_info, compiler.select, using)
+        self._reading[using] = (queryset.model, start, end, fields, converters, populators)
         return sql, params
 
     def __call__(self, *, using: str = "default", **values) -> list:
         rows = self._execute(values, using)
-        model, fields, converters = self._reading[using]
+        model, start, end, fields, converters, populators = self._reading[using]
         connection = connections[using]
         instances = []
         for row in rows:
@@ -180,5 +215,8 @@ class PreparedModels(_Prepared):
                     for convert in functions:
                         value = convert(value, expression, connection)
                     row[position] = value
-            instances.append(model.from_db(using, fields, row))
+            instance = model.from_db(using, fields, row[start:end])
+            for populator in populators:
+                populator.populate(row, instance)
+            instances.append(instance)
         return instances

@@ -165,12 +165,115 @@ def test_prepared_instances_keep_deferred_fields_deferred(member):
 @pytest.mark.parametrize(
     "build",
     [
-        lambda pk: Notification.objects.filter(pk=pk).select_related("recipient"),
         lambda pk: Notification.objects.filter(pk=pk).annotate(n=models.Value(1)),
         lambda pk: Notification.objects.filter(pk=pk).values("pk"),
         lambda pk: Notification.objects.filter(pk=pk).prefetch_related("recipient"),
     ],
 )
-def test_a_queryset_beyond_one_models_own_fields_is_refused(member, build):
+def test_a_queryset_beyond_its_models_fields_is_refused(member, build):
     with pytest.raises(ValueError):
         PreparedModels(build, ints=["pk"])(pk=member.pk)
+
+
+def _threads(writer, supervisor):
+    """Three threads of *writer*: with a topic, without one, and claimed by *supervisor*."""
+    import datetime as dt
+
+    from letters.models import Letter, Thread, Topic
+
+    topic = Topic.objects.create(slug="prepared-topic", name_nb="Ensomhet", name_en="Loneliness")
+    now = timezone.now()
+    threads = []
+    for n, (with_topic, claimed) in enumerate(((True, False), (False, False), (True, True))):
+        thread = Thread.objects.create(
+            writer=writer,
+            subject=f"Emne {n}",
+            topic=topic if with_topic else None,
+            supervisor=supervisor if claimed else None,
+            created_at=now - dt.timedelta(hours=n),
+            updated_at=now - dt.timedelta(hours=n),
+        )
+        Letter.objects.create(
+            thread=thread, body=f"Brev {n}", received_at=now, due_at=now + dt.timedelta(days=2)
+        )
+        threads.append(thread)
+    return threads
+
+
+def test_joined_instances_are_the_orms_with_their_relations_and_a_missing_one_none(
+    member, other_member, django_assert_num_queries
+):
+    from letters.models import Letter, Thread
+
+    _threads(member, other_member)
+    prepared = PreparedModels(
+        lambda writer: Letter.objects.filter(thread__writer=writer)
+        .select_related("thread__topic", "thread__supervisor")
+        .only("id", "due_at", "thread__subject", "thread__topic__name_nb",
+              "thread__supervisor__username")
+        .order_by("pk"),
+        ints=["writer"],
+    )
+    orm = list(
+        Letter.objects.filter(thread__writer=member)
+        .select_related("thread__topic", "thread__supervisor")
+        .order_by("pk")
+    )
+    with django_assert_num_queries(1):
+        letters = prepared(writer=member.pk)
+        shown = [
+            (
+                letter.pk,
+                letter.due_at,
+                letter.thread.subject,
+                letter.thread.topic.name_nb if letter.thread.topic else None,
+                letter.thread.supervisor.username if letter.thread.supervisor else None,
+            )
+            for letter in letters
+        ]
+    assert shown == [
+        (
+            letter.pk,
+            letter.due_at,
+            letter.thread.subject,
+            letter.thread.topic.name_nb if letter.thread.topic else None,
+            letter.thread.supervisor.username if letter.thread.supervisor else None,
+        )
+        for letter in orm
+    ]
+    assert [type(letter.thread) for letter in letters] == [Thread] * 3
+    assert letters[1].thread.topic is None and letters[2].thread.supervisor == other_member
+    assert "body" in letters[0].get_deferred_fields()
+    assert prepared(writer=other_member.pk) == []
+
+
+def test_a_sliced_query_gives_each_page_as_the_orm_slices_it(member, other_member):
+    from letters.models import Thread
+
+    _threads(member, other_member)
+    pages = PreparedModels(
+        lambda writer: Thread.objects.filter(writer=writer)
+        .select_related("topic")
+        .order_by("-updated_at", "pk"),
+        ints=["writer"],
+        sliced=True,
+    )
+    ordered = list(Thread.objects.filter(writer=member).order_by("-updated_at", "pk"))
+    for limit, offset in ((2, 0), (2, 2), (1, 1), (5, 0), (2, 9)):
+        assert pages(writer=member.pk, limit=limit, offset=offset) == ordered[
+            offset : offset + limit
+        ]
+    with pytest.raises(TypeError):
+        pages(writer=member.pk)  # the page is not optional
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda writer: Notification.objects.filter(recipient=writer).order_by("pk")[:5],
+        lambda writer: Notification.objects.filter(recipient=writer).order_by(),
+    ],
+)
+def test_a_sliced_query_is_refused_already_sliced_or_unordered(member, build):
+    with pytest.raises(ValueError):
+        PreparedModels(build, ints=["writer"], sliced=True)(writer=member.pk, limit=1, offset=0)
