@@ -19,7 +19,7 @@ from letters.models import Feedback, Letter, LetterRecord, Reply, Thread
 from ordrom import cache_versions
 from ordrom.kept import Recent
 from ordrom.pagination import page_rows
-from ordrom.prepared import PreparedValues
+from ordrom.prepared import PreparedModels, PreparedValues
 
 # --- The writer's side ------------------------------------------------------------------------
 
@@ -27,39 +27,37 @@ from ordrom.prepared import PreparedValues
 def writer_threads(*, writer) -> list[Thread]:
     """The writer's threads, newest first, each with ``has_unread`` (an answer not read yet),
     ``letter_count`` and ``waiting_letters`` (unanswered, by deadline: the page shows the
-    first one's). The counts come from two small queries compiled once (ordrom.prepared):
-    as annotations (an EXISTS and a COUNT with GROUP BY) they cost more to build than the
-    rest of the page's queries together."""
-    threads = list(
-        Thread.objects.filter(writer=writer)
-        .select_related("topic")
-        .prefetch_related(
-            Prefetch(
-                "letters",
-                # The page shows the first one's deadline: not the letters' text.
-                queryset=Letter.objects.filter(answered_at__isnull=True)
-                .only("id", "thread_id", "due_at")
-                .order_by("due_at"),
-                to_attr="waiting_letters",
-            )
-        )
-        .order_by("-updated_at")
-    )
+    first one's). Three small queries compiled once (ordrom.prepared): the threads with their
+    topics, every letter's thread and deadline (not its text), and the threads with an answer
+    not read. Built through the ORM each time, as a prefetch and annotations, they cost more
+    than the rest of the page together."""
+    threads = _WRITER_THREADS(writer=writer.pk)
     if not threads:
         return threads
-    counts = Counter(_WRITER_LETTER_THREADS(writer=writer.pk))
+    counts: Counter[int] = Counter()
+    waiting: dict[int, list[Letter]] = {}
+    for letter in _WRITER_LETTERS(writer=writer.pk):  # by deadline
+        counts[letter.thread_id] += 1
+        if letter.answered_at is None:
+            waiting.setdefault(letter.thread_id, []).append(letter)
     unread = set(_WRITER_UNREAD_THREADS(writer=writer.pk))
     for thread in threads:
         thread.letter_count = counts[thread.pk]
+        thread.waiting_letters = waiting.get(thread.pk, [])
         thread.has_unread = thread.pk in unread
     return threads
 
 
-_WRITER_LETTER_THREADS = PreparedValues(  # one row per letter: its thread
-    lambda writer: Letter.objects.filter(thread__writer=writer).values_list(
-        "thread_id", flat=True
-    ),
-    flat=True,
+_WRITER_THREADS = PreparedModels(
+    lambda writer: Thread.objects.filter(writer=writer)
+    .select_related("topic")
+    .order_by("-updated_at", "-pk"),
+    ints=["writer"],
+)
+_WRITER_LETTERS = PreparedModels(
+    lambda writer: Letter.objects.filter(thread__writer=writer)
+    .only("id", "thread_id", "due_at", "answered_at")
+    .order_by("due_at", "pk"),
     ints=["writer"],
 )
 _WRITER_UNREAD_THREADS = PreparedValues(  # the threads with an answer sent and not yet read
