@@ -31,7 +31,7 @@ from friends.models import (
     Profile,
     Report,
 )
-from ordrom import pagination
+from ordrom import cache_versions, pagination
 from ordrom.prepared import PreparedCount, PreparedModels, PreparedValues
 
 
@@ -122,15 +122,20 @@ class CountedPaginator(Paginator):
         return self._known_count
 
 
-def _group_listing(*, viewer_band: str, now: dt.datetime) -> QuerySet[Profile]:
+_NOT_KEPT = object()
+
+
+def _group_listing(*, viewer_band: str, now: dt.datetime, suspended=_NOT_KEPT) -> QuerySet[Profile]:
     """What every member of the viewer's age group may see: approved, not expired, in the
-    group, not suspended. The same for everyone in the group (no per-viewer rule yet)."""
+    group, not suspended. The same for everyone in the group (no per-viewer rule yet).
+    *suspended*: ``_suspended_member_ids(now)`` when the caller has it already."""
     listed = Profile.objects.filter(
         status=Profile.Status.APPROVED,
         expires_at__gt=now,
         age_band__in=age.bands_visible_to(viewer_band),
     )
-    suspended = _suspended_member_ids(now)
+    if suspended is _NOT_KEPT:
+        suspended = _suspended_member_ids(now)
     if suspended is None:
         return listed.exclude(
             Exists(
@@ -146,17 +151,24 @@ def _group_listing(*, viewer_band: str, now: dt.datetime) -> QuerySet[Profile]:
 SUSPENDED_LIMIT = 200
 
 
-def _suspended_member_ids(now: dt.datetime) -> list[int] | None:
+def _suspended_key(version: int, now: dt.datetime) -> str:
+    return f"friends:suspended:{version}:{now:%Y%m%d%H%M}"
+
+
+def _suspended_member_ids(now: dt.datetime, *, version=None, kept=None) -> list[int] | None:
     """The members suspended from the friend service now, or None when there are more than
     SUSPENDED_LIMIT. Kept as the browse counts are: a suspension given or lifted forgets it at
-    once (``forget_browse_counts``); one that runs out shows up within the minute.
+    once (``forget_browse_counts``); one that runs out shows up within the minute. *version*
+    and *kept*: the browse version and what the cache kept, when the caller has read them.
 
     There are few or none, and as a short list the listing leaves them out by the member id
     its index already holds, instead of looking up every profile's standing (building that
     subquery was a tenth of the browse page, and its lookups a fifth of a deep page's SQL)."""
-    version = cache.get(BROWSE_COUNT_VERSION_KEY, 1)
-    key = f"friends:suspended:{version}:{now:%Y%m%d%H%M}"
-    kept = cache.get(key)
+    if version is None:
+        version = cache_versions.current(BROWSE_COUNT_VERSION_KEY)
+    key = _suspended_key(version, now)
+    if kept is None:
+        kept = cache.get(key)
     if kept is None:
         ids = list(
             FriendStanding.objects.filter(suspended_until__gt=now)
@@ -218,17 +230,29 @@ def forget_browse_counts(**kwargs) -> None:
     rows from before the commit in between cannot keep its count."""
 
     def bump():
-        try:
-            cache.incr(BROWSE_COUNT_VERSION_KEY)
-        except ValueError:
-            cache.set(BROWSE_COUNT_VERSION_KEY, 2, None)
+        cache_versions.bump(BROWSE_COUNT_VERSION_KEY)
 
     bump()
     transaction.on_commit(bump)
 
 
+def _count_keys(
+    version: int, hidden: list[int], *, viewer_band: str, filters: BrowseFilters
+) -> dict[str, str]:
+    bands = ",".join(age.bands_visible_to(viewer_band))
+    interests = ",".join(str(i) for i in sorted(filters.interest_ids))
+    shown = f"{version}:{bands}:{filters.age_band}:{filters.region}:{interests}"
+    members = ",".join(map(str, hidden))
+    if len(members) > 64:
+        members = hashlib.sha256(members.encode()).hexdigest()[:32]
+    return {
+        "group": f"friends:browse-count:{shown}",
+        "hidden": f"friends:browse-hidden:{shown}:{members}",
+    }
+
+
 def _listed_count(
-    group: QuerySet[Profile], hidden: list[int], *, viewer_band: str, filters: BrowseFilters
+    group: QuerySet[Profile], hidden: list[int], *, keys: dict[str, str], counts: dict
 ) -> int:
     """How many profiles the viewer's browse pages list with these filters: the age group's
     count less the viewer's hidden members in it, each kept for BROWSE_COUNT_SECONDS and read
@@ -239,19 +263,8 @@ def _listed_count(
     a profile or a suspension forgets both (``forget_browse_counts``); an expiry within the
     minute shows up at the next count. The hidden members are counted from their side, each
     looked up in the group by its unique member id: counted from the group's side, SQLite
-    tested every listed profile (21 ms at 17 000 listed)."""
-    version = cache.get(BROWSE_COUNT_VERSION_KEY, 1)
-    bands = ",".join(age.bands_visible_to(viewer_band))
-    interests = ",".join(str(i) for i in sorted(filters.interest_ids))
-    shown = f"{version}:{bands}:{filters.age_band}:{filters.region}:{interests}"
-    members = ",".join(map(str, hidden))
-    if len(members) > 64:
-        members = hashlib.sha256(members.encode()).hexdigest()[:32]
-    keys = {
-        "group": f"friends:browse-count:{shown}",
-        "hidden": f"friends:browse-hidden:{shown}:{members}",
-    }
-    counts = cache.get_many(keys.values())
+    tested every listed profile (21 ms at 17 000 listed). *keys*: ``_count_keys``; *counts*:
+    what the cache kept of them."""
     missing = {}
     if keys["group"] not in counts:
         missing[keys["group"]] = group.count()
@@ -264,17 +277,26 @@ def _listed_count(
         )
     if missing:
         cache.set_many(missing, BROWSE_COUNT_SECONDS)
-        counts.update(missing)
+        counts = {**counts, **missing}
     return max(counts[keys["group"]] - counts[keys["hidden"]], 0)
 
 
 def browse(*, viewer, viewer_band: str, now: dt.datetime, filters: BrowseFilters) -> Paginator:
     """The viewer's browse page. Its total is the age group's count (cached, the same for the
     whole group) less what only this viewer does not see (themselves and their blocks), so
-    no request counts every listed profile. The page's interests: ``interest_ids_of``."""
-    group = _filtered(_group_listing(viewer_band=viewer_band, now=now), filters)
+    no request counts every listed profile. The page's interests: ``interest_ids_of``.
+
+    The browse version is read once, and the suspended members and both counts kept under it
+    come back in one more round trip to the cache."""
+    version = cache_versions.current(BROWSE_COUNT_VERSION_KEY)
     hidden = _hidden_member_ids(viewer)
-    count = _listed_count(group, hidden, viewer_band=viewer_band, filters=filters)
+    keys = _count_keys(version, hidden, viewer_band=viewer_band, filters=filters)
+    suspended_key = _suspended_key(version, now)
+    kept = cache.get_many([suspended_key, *keys.values()])
+    suspended = _suspended_member_ids(now, version=version, kept=kept.get(suspended_key))
+    group = _filtered(_group_listing(viewer_band=viewer_band, now=now, suspended=suspended),
+                      filters)
+    count = _listed_count(group, hidden, keys=keys, counts=kept)
     listed = group.exclude(member_id__in=hidden).order_by("-listed_at", "-pk")
     return BrowsePaginator(
         _card_fields(listed), app_settings.PROFILES_PER_PAGE, count=count, listed=listed

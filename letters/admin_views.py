@@ -142,10 +142,11 @@ def queue(request):
     topics = list(Topic.objects.all())
     filter_form = QueueFilterForm(request.GET, topics=topics)
     filters = filter_form.filters()
-    counts = selectors.queue_counts(now=now)
+    version = selectors.queue_version()
+    counts = selectors.queue_counts(now=now, version=version)
     page, values = selectors.reply_queue_page(
         viewer=request.user, now=now, filters=filters, number=request.GET.get("p"),
-        per_page=PAGE_SIZE, open_count=counts.open,
+        per_page=PAGE_SIZE, open_count=counts.open, version=version,
     )
     # Up to 50 rows, each written here as text: the same rows through template
     # lookups, {% url %} and {% translate %} cost more than the rest of the page together.

@@ -185,11 +185,18 @@ def reply_queue_rows(open_letters):
 
 
 def reply_queue_page(
-    *, viewer, now: dt.datetime, filters: QueueFilters, number, per_page: int, open_count: int
+    *,
+    viewer,
+    now: dt.datetime,
+    filters: QueueFilters,
+    number,
+    per_page: int,
+    open_count: int,
+    version: int | None = None,
 ) -> tuple[Page, list[dict]]:
     """A page of the queue: the paginator's page (for the page links) and its rows' values
     (QUEUE_ROW_FIELDS), in the queue's order. *open_count*: the header's count of open
-    letters (``queue_counts``).
+    letters (``queue_counts``); *version*: ``queue_version()``, when the caller has it.
 
     Unfiltered, the rows are the same for every supervisor (who holds a letter, and until
     when, is in the values; what that means now is worked out when the row is shown), so a
@@ -204,7 +211,7 @@ def reply_queue_page(
         return page, list(page_rows(page, ids_from=open_letters))
     # The unfiltered queue is exactly the open letters the header counted.
     page = Paginator(range(open_count), per_page).get_page(number)
-    key = _queue_counts_key(now, f"queue-rows:{per_page}:{page.number}")
+    key = _queue_counts_key(now, f"queue-rows:{per_page}:{page.number}", version)
     kept = _kept_pages.get(key)
     if kept is not None:
         return page, kept
@@ -235,8 +242,15 @@ KEPT_PAGES_LIMIT = 200
 _kept_pages = Recent(limit=KEPT_PAGES_LIMIT, seconds=QUEUE_COUNTS_SECONDS)
 
 
-def _queue_counts_key(now: dt.datetime, kind: str = "queue-counts") -> str:
-    version = cache_versions.current(QUEUE_COUNTS_VERSION_KEY)
+def queue_version() -> int:
+    """The version the queue's kept counts and pages are under (one cache round trip): a
+    page that asks for both reads it once and passes it to each."""
+    return cache_versions.current(QUEUE_COUNTS_VERSION_KEY)
+
+
+def _queue_counts_key(now: dt.datetime, kind: str = "queue-counts", version=None) -> str:
+    if version is None:
+        version = queue_version()
     return f"letters:{kind}:{version}:{now:%Y%m%d%H%M}"
 
 
@@ -275,12 +289,14 @@ def forget_queue_counts() -> None:
     cache_versions.bump(QUEUE_COUNTS_VERSION_KEY)
 
 
-def queue_counts(*, now: dt.datetime) -> QueueCounts:
+def queue_counts(*, now: dt.datetime, version: int | None = None) -> QueueCounts:
     """The queue header, in one aggregate query, kept for up to 15 seconds per minute of
     *now*: on a big queue the aggregate is most of the page's time, and every change to a
     letter through the services forgets it at once."""
-    key = _queue_counts_key(now)
-    counts = cache.get(key)
+    key = _queue_counts_key(now, version=version)
+    counts = _kept_pages.get(key)  # this process's first
+    if counts is None:
+        counts = cache.get(key)
     if counts is None:
         open_letters = Letter.objects.filter(answered_at__isnull=True).exclude(
             thread__state=Thread.State.CLOSED
@@ -297,6 +313,7 @@ def queue_counts(*, now: dt.datetime) -> QueueCounts:
             in_review=Count("pk", filter=Q(reply__status=Reply.Status.IN_REVIEW)),
         )
         cache.set(key, counts, QUEUE_COUNTS_SECONDS)
+    _kept_pages.set(key, counts)
     return QueueCounts(**counts)
 
 
