@@ -168,8 +168,8 @@ class PreparedModels(_Prepared):
     ints=["member"])(member=user.pk)``. Each value read is converted as the ORM converts it
     (dates, booleans, JSON), and the instances are made and linked as the ORM makes them
     (``Model.from_db`` and Django's own related populators: deferred fields stay deferred,
-    a missing relation is None). A queryset that annotates or prefetches is refused when it
-    is prepared.
+    a missing relation is None), with their annotations. A queryset that prefetches is
+    refused when it is prepared.
 
     ``sliced=True``: a page of an ordered queryset, given ``limit`` and ``offset`` when it
     runs (``…(topic=7, limit=30, offset=60)``)."""
@@ -188,8 +188,9 @@ class PreparedModels(_Prepared):
         compiler = queryset.query.get_compiler(using=using)
         sql, params = compiler.as_sql()
         klass_info = compiler.klass_info
-        if compiler.annotation_col_map or compiler.col_count != len(compiler.select):
-            raise ValueError("a prepared queryset reads its models' fields only")
+        annotations = tuple(compiler.annotation_col_map.items())
+        if compiler.col_count != len(compiler.select):
+            raise ValueError("a prepared queryset reads its models' fields and annotations")
         select_fields = klass_info["select_fields"]
         start, end = select_fields[0], select_fields[-1] + 1
         columns = [column for column, _sql, _alias in compiler.select]
@@ -199,12 +200,14 @@ class PreparedModels(_Prepared):
         ]
         fields = [column.target.attname for column in columns[start:end]]
         populators = get_related_populators(klass_info, compiler.select, using)
-        self._reading[using] = (queryset.model, start, end, fields, converters, populators)
+        self._reading[using] = (
+            queryset.model, start, end, fields, converters, populators, annotations
+        )
         return sql, params
 
     def __call__(self, *, using: str = "default", **values) -> list:
         rows = self._execute(values, using)
-        model, start, end, fields, converters, populators = self._reading[using]
+        model, start, end, fields, converters, populators, annotations = self._reading[using]
         connection = connections[using]
         instances = []
         for row in rows:
@@ -218,5 +221,7 @@ class PreparedModels(_Prepared):
             instance = model.from_db(using, fields, row[start:end])
             for populator in populators:
                 populator.populate(row, instance)
+            for name, position in annotations:
+                setattr(instance, name, row[position])
             instances.append(instance)
         return instances

@@ -19,18 +19,37 @@ from ordrom import pagination
 pytestmark = pytest.mark.django_db
 
 
+def _recorded(method, calls: list):
+    def page(self, **kwargs):
+        calls.append(kwargs)
+        return method(self, **kwargs)
+
+    return page
+
+
 def names_on(client, page: int) -> list[str]:
     html = client.get("/friends/", {"page": page}).content.decode()
     return re.findall(r"Brevvenn (\d\d)", html)
 
 
-@pytest.mark.parametrize("suspended_limit", [200, 0])  # 0: each standing looked up instead
+@pytest.mark.parametrize(
+    ("suspended_limit", "prepared_ids"),
+    [
+        (200, 30),  # SQL compiled once (selectors.PreparedListing)
+        (200, 0),  # the ORM's listing, the suspended members as a list
+        (0, 30),  # the ORM's listing, each standing looked up
+    ],
+)
 def test_every_browse_page_shows_its_profiles_in_order_shallow_or_deep(
-    adult, member_client, user_factory, settings, monkeypatch, suspended_limit
+    adult, member_client, user_factory, settings, monkeypatch, suspended_limit, prepared_ids
 ):
     from friends import selectors
 
     monkeypatch.setattr(selectors, "SUSPENDED_LIMIT", suspended_limit)
+    monkeypatch.setattr(selectors, "PREPARED_SUSPENDED_IDS", prepared_ids)
+    used = []
+    monkeypatch.setattr(selectors.PreparedListing, "page", _recorded(
+        selectors.PreparedListing.page, used))
     make_user = user_factory
     settings.FRIENDS_PROFILES_PER_PAGE = 3
     monkeypatch.setattr(pagination, "DEEP_OFFSET", 6)  # pages 3 and on are deep
@@ -63,6 +82,7 @@ def test_every_browse_page_shows_its_profiles_in_order_shallow_or_deep(
 
     assert [len(page) for page in shown] == [3, 3, 3, 2]
     assert sum(shown, []) == expected
+    assert len(used) == (4 if suspended_limit and prepared_ids else 0)
 
     # A lifted suspension shows the profile again at once, in its place.
     services.member_unsuspend(member=suspended.member, by=moderator_user(), now=NOW)

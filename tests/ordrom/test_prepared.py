@@ -165,7 +165,6 @@ def test_prepared_instances_keep_deferred_fields_deferred(member):
 @pytest.mark.parametrize(
     "build",
     [
-        lambda pk: Notification.objects.filter(pk=pk).annotate(n=models.Value(1)),
         lambda pk: Notification.objects.filter(pk=pk).values("pk"),
         lambda pk: Notification.objects.filter(pk=pk).prefetch_related("recipient"),
     ],
@@ -277,3 +276,20 @@ def test_a_sliced_query_gives_each_page_as_the_orm_slices_it(member, other_membe
 def test_a_sliced_query_is_refused_already_sliced_or_unordered(member, build):
     with pytest.raises(ValueError):
         PreparedModels(build, ints=["writer"], sliced=True)(writer=member.pk, limit=1, offset=0)
+
+
+def test_prepared_instances_carry_their_annotations_as_the_orms_do(member, other_member):
+    from letters.models import Thread
+
+    _threads(member, other_member)
+    build = lambda writer: (  # noqa: E731
+        Thread.objects.filter(writer=writer)
+        .annotate(writer_name=models.F("writer__username"), one=models.Value(1))
+        .only("id", "subject")
+        .order_by("pk")
+    )
+    prepared = PreparedModels(build, ints=["writer"])(writer=member.pk)
+    assert [(t.pk, t.subject, t.writer_name, t.one) for t in prepared] == [
+        (t.pk, t.subject, t.writer_name, t.one) for t in build(member.pk)
+    ]
+    assert prepared[0].writer_name == member.username
