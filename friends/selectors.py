@@ -331,7 +331,7 @@ def browse(*, viewer, viewer_band: str, now: dt.datetime, filters: BrowseFilters
 # compiled once per age group, while the viewer's hidden and the suspended members fit these
 # lists: building the listing's queryset and compiling it was a quarter of the page.
 PREPARED_HIDDEN_IDS = 30
-PREPARED_SUSPENDED_IDS = 30
+PREPARED_SUSPENDED_IDS = 100
 PREPARED_PAGE_IDS = 50
 
 
