@@ -27,6 +27,7 @@ ORM makes them.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from threading import Lock
 
@@ -105,7 +106,10 @@ class _Prepared:
                 sql += " LIMIT %s OFFSET %s"
                 slots.extend(((len(params), "limit"), (len(params) + 1, "offset")))
                 params = (*params, None, None)
-            compiled = (sql, tuple(params), tuple(slots))
+            arrays: frozenset = frozenset()
+            if self._id_lists and connections[using].vendor == "postgresql":
+                sql, params, slots, arrays = _as_arrays(sql, params, slots)
+            compiled = (sql, tuple(params), tuple(slots), arrays)
             self._compiled[using] = compiled
         return compiled
 
@@ -116,12 +120,15 @@ class _Prepared:
     def _execute(self, values: dict, using: str):
         if set(values) != set(self._names):
             raise TypeError(f"expected values for {sorted(self._names)}, got {sorted(values)}")
-        sql, params, slots = self._compile(using)
+        sql, params, slots, arrays = self._compile(using)
         params = list(params)
         for name, size in self._id_lists.items():
             ids = [int(value) for value in values[name]]
             if len(ids) > size:
                 raise ValueError(f"{name}: at most {size} ids, got {len(ids)}")
+            if name in arrays:
+                values[name] = ids
+                continue
             # The unused places get ids no row has (ids are positive).
             ids.extend(range(-1, -1 - (size - len(ids)), -1))
             values.update({(name, i): value for i, value in enumerate(ids)})
@@ -133,6 +140,52 @@ class _Prepared:
         with connections[using].cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall()
+
+
+_PLACEHOLDER = re.compile(r"(%%|%s)")
+
+
+def _as_arrays(sql: str, params, slots):
+    """On PostgreSQL, each list of ids as one array value: ``IN (%s, %s, …)`` becomes
+    ``= ANY(%s)``. The driver then sends one value instead of every id and a padding of
+    ids no row has (writing 130 values into the statement cost psycopg 0.2 ms a query).
+    A list whose places the SQL does not hold as exactly one ``IN (…)`` stays as it is."""
+    pieces = _PLACEHOLDER.split(sql)
+    at = [i for i, piece in enumerate(pieces) if piece == "%s"]  # the n-th value's piece
+    if len(at) != len(params):
+        return sql, params, slots, frozenset()
+    places: dict[str, list[tuple[int, int]]] = {}
+    for n, name in slots:
+        if isinstance(name, tuple):
+            places.setdefault(name[0], []).append((name[1], n))
+    dropped: set[int] = set()
+    kept_slots = [(n, name) for n, name in slots if not isinstance(name, tuple)]
+    arrays = set()
+    for name, items in places.items():
+        positions = [n for _i, n in sorted(items)]
+        first, last = at[positions[0]], at[positions[-1]]
+        if (
+            positions != list(range(positions[0], positions[0] + len(positions)))
+            or not pieces[first - 1].endswith(" IN (")
+            or not pieces[last + 1].startswith(")")
+            or any(pieces[i] != ", " for i in range(first + 1, last, 2))
+        ):
+            kept_slots.extend((n, (name, i)) for i, n in items)
+            continue
+        pieces[first - 1] = pieces[first - 1][: -len("IN (")] + "= ANY("
+        for i in range(first + 1, last + 1):
+            pieces[i] = ""
+        dropped.update(positions[1:])
+        kept_slots.append((positions[0], name))
+        arrays.add(name)
+    renumbered = {}
+    new_params = []
+    for n, value in enumerate(params):
+        if n not in dropped:
+            renumbered[n] = len(new_params)
+            new_params.append(value)
+    new_slots = tuple((renumbered[n], name) for n, name in kept_slots)
+    return "".join(pieces), tuple(new_params), new_slots, frozenset(arrays)
 
 
 class PreparedCount(_Prepared):

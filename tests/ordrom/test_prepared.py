@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import Group
-from django.db import models
+from django.db import connection, models
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from ordrom import notifications, roles
@@ -118,6 +119,20 @@ def test_a_list_of_ids_is_matched_as_the_orm_matches_it_and_a_longer_one_refused
         assert of_users(users=users) == sorted(users)
     with pytest.raises(ValueError, match="at most 3"):
         of_users(users=[member.pk, other_member.pk, third_member.pk, 10**6])
+    # Left out as a list too (NOT IN), and on PostgreSQL passed as one array.
+    not_of_users = PreparedValues(
+        lambda users: Notification.objects.exclude(recipient_id__in=users)
+        .order_by("recipient_id")
+        .values_list("recipient_id", flat=True),
+        flat=True,
+        id_lists={"users": 3},
+    )
+    everyone = sorted([member.pk, other_member.pk, third_member.pk])
+    with CaptureQueriesContext(connection) as captured:
+        for users in ([], [member.pk], [member.pk, third_member.pk]):
+            assert not_of_users(users=users) == [pk for pk in everyone if pk not in users]
+    if connection.vendor == "postgresql":
+        assert all("= ANY(" in query["sql"] for query in captured.captured_queries)
 
 
 def _fields(instance) -> dict:
