@@ -439,9 +439,11 @@ def page_profiles(page) -> list[Profile]:
     offset = (page.number - 1) * paginator.per_page
     if paginator.prepared is not None:
         return paginator.prepared.page(offset=offset, limit=paginator.per_page)
-    if offset < pagination.DEEP_OFFSET:  # first pages: a slice
-        return list(page.object_list)
-    return list(pagination.page_rows(page, ids_from=paginator.listed, rows_from=paginator.cards))
+    return list(
+        pagination.page_rows(
+            page, ids_from=lambda: paginator.listed, rows_from=lambda: paginator.cards
+        )
+    )
 
 
 def profile_for_viewer(*, profile_id: int, viewer, viewer_band: str, now: dt.datetime) -> Profile:

@@ -10,6 +10,8 @@ subquery would cost more to build than it saves, so they keep the plain slice.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.core.paginator import Page
 from django.db.models import QuerySet
 
@@ -17,7 +19,10 @@ DEEP_OFFSET = 100
 
 
 def page_rows(
-    page: Page, *, ids_from: QuerySet | None = None, rows_from: QuerySet | None = None
+    page: Page,
+    *,
+    ids_from: QuerySet | Callable[[], QuerySet] | None = None,
+    rows_from: QuerySet | Callable[[], QuerySet] | None = None,
 ) -> QuerySet:
     """The rows of *page*, a page of a Paginator over an ordered queryset (of models or of
     values), in the list's order.
@@ -29,11 +34,18 @@ def page_rows(
 
     *rows_from*: what a row shows and the list's order, without the list's filters: the page's
     rows are then looked up by id alone. With the filters repeated around the ids, SQLite
-    walked the whole listing in order again to find the page's twenty rows (friend browse)."""
+    walked the whole listing in order again to find the page's twenty rows (friend browse).
+
+    Either may be given as a function that builds it: it is then built only for a deep
+    page."""
     paginator = page.paginator
     offset = (page.number - 1) * paginator.per_page
     if offset < DEEP_OFFSET:
         return page.object_list
+    if callable(ids_from):
+        ids_from = ids_from()
+    if callable(rows_from):
+        rows_from = rows_from()
     rows: QuerySet = paginator.object_list
     source = rows if ids_from is None else ids_from
     ids = source.values_list("pk", flat=True)[offset : offset + paginator.per_page]
