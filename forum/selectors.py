@@ -150,17 +150,37 @@ def _topic_posts(readable: Q, topic):
     )
 
 
-# A topic's first pages for each kind of reader (_readable_posts), SQL compiled once.
-_VISITOR_PAGE = PreparedModels(
-    lambda topic: _topic_posts(_SHOWN_TO_ALL, topic), ints=["topic"], sliced=True
+# A topic's pages for each kind of reader (_readable_posts), SQL compiled once: the first
+# pages in one query; a deep page's ids from the topic's index, then those posts by id.
+_READERS = {
+    "visitor": (lambda topic, viewer: _SHOWN_TO_ALL, ["topic"]),
+    "member": (lambda topic, viewer: _SHOWN_TO_ALL | Q(author=viewer), ["topic", "viewer"]),
+    "moderator": (lambda topic, viewer: Q(), ["topic"]),
+}
+
+
+def _reader_queries(readable, ints) -> tuple[PreparedModels, PreparedValues]:
+    def posts(topic, viewer=None):
+        return _topic_posts(readable(topic, viewer), topic)
+
+    return (
+        PreparedModels(posts, ints=ints, sliced=True),
+        PreparedValues(
+            lambda **values: posts(**values).values_list("pk", flat=True),
+            flat=True, ints=ints, sliced=True,
+        ),
+    )
+
+
+_PAGES = {kind: _reader_queries(*reader) for kind, reader in _READERS.items()}
+PAGE_POST_IDS = 50
+_POSTS_BY_ID = PreparedModels(
+    lambda ids: Post.objects.filter(pk__in=ids)
+    .select_related("author")
+    .only(*TOPIC_POST_FIELDS)
+    .order_by("created_at", "pk"),
+    id_lists={"ids": PAGE_POST_IDS},
 )
-_MEMBER_PAGE = PreparedModels(
-    lambda topic, viewer: _topic_posts(_SHOWN_TO_ALL | Q(author=viewer), topic),
-    ints=["topic", "viewer"],
-    sliced=True,
-)
-_MODERATOR_PAGE = PreparedModels(lambda topic: _topic_posts(Q(), topic), ints=["topic"],
-                                 sliced=True)
 _VISITOR_POST_COUNT = PreparedCount(
     lambda topic: Post.objects.filter(_SHOWN_TO_ALL, topic=topic), ints=["topic"]
 )
@@ -179,19 +199,25 @@ def topic_posts(*, topic: Topic, viewer) -> Paginator:
 
 
 def page_posts(page, *, topic: Topic, viewer) -> list[Post]:
-    """The posts of *page* (of ``topic_posts``), with their authors. The first pages through
-    SQL compiled once; a long topic's later pages take their ids from the topic's index
-    first (``ordrom.pagination.page_rows``): PostgreSQL had hashed every member to join 600
-    posts."""
+    """The posts of *page* (of ``topic_posts``), with their authors, through SQL compiled
+    once. A long topic's later pages take their ids from the topic's index first, as
+    ``ordrom.pagination.page_rows`` does: PostgreSQL had hashed every member to join the
+    600 posts before the last page's 30."""
     offset = (page.number - 1) * page.paginator.per_page
-    if offset >= pagination.DEEP_OFFSET:
-        return list(pagination.page_rows(page))
     limit = page.paginator.per_page
+    if limit > PAGE_POST_IDS:
+        return list(pagination.page_rows(page))
     if not viewer.is_authenticated:
-        return _VISITOR_PAGE(topic=topic.pk, limit=limit, offset=offset)
-    if is_moderator(viewer):
-        return _MODERATOR_PAGE(topic=topic.pk, limit=limit, offset=offset)
-    return _MEMBER_PAGE(topic=topic.pk, viewer=viewer.pk, limit=limit, offset=offset)
+        kind, values = "visitor", {"topic": topic.pk}
+    elif is_moderator(viewer):
+        kind, values = "moderator", {"topic": topic.pk}
+    else:
+        kind, values = "member", {"topic": topic.pk, "viewer": viewer.pk}
+    posts, ids = _PAGES[kind]
+    if offset < pagination.DEEP_OFFSET:
+        return posts(**values, limit=limit, offset=offset)
+    found = ids(**values, limit=limit, offset=offset)
+    return _POSTS_BY_ID(ids=found) if found else []
 
 
 def post_for_reader(*, post_id: int, viewer) -> Post:
