@@ -62,3 +62,42 @@ def test_it_signs_nobody_in_and_the_password_is_still_checked(member):
     ) is None
     assert authenticate(username=member.username, password="et langt passord") == member
     assert authenticate(username=member.username, password="feil") is None
+
+
+def test_a_role_taken_away_counts_on_the_next_request(supervisor):
+    assert fresh(supervisor).has_perm("wagtailadmin.access_admin")
+    supervisor.groups.remove(Group.objects.get(name=Role.SUPERVISOR))
+    assert not fresh(supervisor).has_perm("wagtailadmin.access_admin")
+    assert both(supervisor)[0] == both(supervisor)[1]
+
+
+def test_what_a_group_may_do_changed_by_another_process_counts_once_it_says_so(supervisor):
+    """Another process changes the permissions past this one's signals and bumps the shared
+    version (its own receiver does): this process reads them again."""
+    from ordrom import cache_versions
+    from ordrom.auth_backends import GROUP_PERMISSIONS_VERSION_KEY
+
+    assert fresh(supervisor).has_perm("wagtailadmin.access_admin")  # kept in this process
+    group = Group.objects.get(name=Role.SUPERVISOR)
+    through = Group.permissions.through
+    taken = list(through.objects.filter(group=group, permission__codename="access_admin"))
+    through.objects.filter(pk__in=[row.pk for row in taken]).delete()  # no signal here
+    cache_versions.bump(GROUP_PERMISSIONS_VERSION_KEY)
+    try:
+        assert not fresh(supervisor).has_perm("wagtailadmin.access_admin")
+        assert both(supervisor)[0] == both(supervisor)[1]
+    finally:
+        through.objects.bulk_create(taken)
+        cache_versions.bump(GROUP_PERMISSIONS_VERSION_KEY)
+
+
+def test_a_member_of_two_groups_may_do_what_either_may(member, supervisor):
+    extra = Group.objects.create(name="Prøvegruppe")
+    extra.permissions.add(Permission.objects.get(codename="access_admin"))
+    assert not fresh(member).has_perm("wagtailadmin.access_admin")
+    member.groups.add(extra)
+    assert fresh(member).has_perm("wagtailadmin.access_admin")
+    supervisor.groups.add(extra)
+    assert both(supervisor)[0] == both(supervisor)[1]
+    extra.delete()
+    assert not fresh(member).has_perm("wagtailadmin.access_admin")
