@@ -33,6 +33,7 @@ from friends.models import (
     Report,
 )
 from ordrom import cache_versions, pagination
+from ordrom.kept import Recent
 from ordrom.prepared import PreparedCount, PreparedModels, PreparedValues
 
 
@@ -60,27 +61,35 @@ def active_interests() -> QuerySet[Interest]:
     return Interest.objects.filter(is_active=True)
 
 
-INTERESTS_KEY = "friends:interests"
 INTERESTS_SECONDS = 300
+_interests_kept = Recent(limit=4, seconds=INTERESTS_SECONDS)
 
 
-def interests_in_order() -> list[Interest]:
+def browse_version() -> int:
+    """The version the browse page's kept values are under (one cache round trip): a page
+    reads it once and passes it on."""
+    return cache_versions.current(BROWSE_COUNT_VERSION_KEY)
+
+
+def interests_in_order(*, version: int | None = None) -> list[Interest]:
     """Every interest, in the list's order: the ones that can be chosen for the browse filters,
     and all of them for the cards (a profile keeps an interest that can no longer be chosen).
-    Kept in the cache (every browse page reads it); saving or deleting an interest forgets
-    it at once (``forget_interests``)."""
-    interests = cache.get(INTERESTS_KEY)
+    Kept in each process under the browse version (every browse page reads it), which saving
+    or deleting an interest bumps (``forget_interests``). *version*: ``browse_version()``."""
+    if version is None:
+        version = browse_version()
+    interests = _interests_kept.get(version)
     if interests is None:
         interests = list(Interest.objects.all())
-        cache.set(INTERESTS_KEY, interests, INTERESTS_SECONDS)
+        _interests_kept.set(version, interests)
     return interests
 
 
 def forget_interests(**kwargs) -> None:
-    """Signal receiver: an interest was saved or deleted. Forgotten at once and again on
-    commit, as the browse counts are."""
-    cache.delete(INTERESTS_KEY)
-    transaction.on_commit(lambda: cache.delete(INTERESTS_KEY))
+    """Signal receiver: an interest was saved or deleted. This process forgets the list at
+    once; every process, through the browse version (its filtered counts are old too)."""
+    _interests_kept.clear()
+    forget_browse_counts()
 
 
 def interest_ids_of(*, profile_ids: list[int]) -> dict[int, list[int]]:
@@ -287,14 +296,22 @@ def _listed_count(
     return max(counts[keys["group"]] - counts[keys["hidden"]], 0)
 
 
-def browse(*, viewer, viewer_band: str, now: dt.datetime, filters: BrowseFilters) -> Paginator:
+def browse(
+    *,
+    viewer,
+    viewer_band: str,
+    now: dt.datetime,
+    filters: BrowseFilters,
+    version: int | None = None,
+) -> Paginator:
     """The viewer's browse page. Its total is the age group's count (cached, the same for the
     whole group) less what only this viewer does not see (themselves and their blocks), so
     no request counts every listed profile. The page's interests: ``interest_ids_of``.
 
     The browse version is read once, and the suspended members and both counts kept under it
-    come back in one more round trip to the cache."""
-    version = cache_versions.current(BROWSE_COUNT_VERSION_KEY)
+    come back in one more round trip to the cache. *version*: ``browse_version()``."""
+    if version is None:
+        version = browse_version()
     hidden = _hidden_member_ids(viewer)
     keys = _count_keys(version, hidden, viewer_band=viewer_band, filters=filters)
     suspended_key = _suspended_key(version, now)

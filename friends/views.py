@@ -127,7 +127,8 @@ def index(request):
     own = _own_profile(request) if request.user.is_authenticated else None
     if own is None:
         return render(request, "friends/intro.html", {"suspended_until": None})
-    interests = selectors.interests_in_order()
+    version = selectors.browse_version()
+    interests = selectors.interests_in_order(version=version)
     if request.GET.keys() - {"page"}:
         form = BrowseForm(request.GET, viewer_band=own.age_band, interests=interests)
         filters, filters_html = form.filters(), form.rendered()
@@ -135,7 +136,8 @@ def index(request):
         filters = selectors.BrowseFilters()
         filters_html = unfiltered_filters_html(viewer_band=own.age_band, interests=interests)
     paginator = selectors.browse(
-        viewer=request.user, viewer_band=own.age_band, now=_now(), filters=filters
+        viewer=request.user, viewer_band=own.age_band, now=_now(), filters=filters,
+        version=version,
     )
     page = paginator.get_page(request.GET.get("page"))
     profiles = selectors.page_profiles(page)
