@@ -78,3 +78,41 @@ def test_export_and_erase_cover_the_chat(member, supervisor):
     assert exported["conversations"][0]["messages"][0]["text"] == "Hallo"
     personal_data.erase_chat(member)
     assert personal_data.export_chat(member) == {"conversations": []}
+
+
+def _weekly(settings, opens: dt.time, closes: dt.time) -> None:
+    ChatOpeningHours.objects.filter(settings=settings).delete()
+    for weekday in range(7):
+        ChatOpeningHours.objects.create(
+            settings=settings, weekday=weekday, opens=opens, closes=closes
+        )
+
+
+def test_open_all_day_is_00_to_00_and_the_chat_page_says_day_and_night(hours):
+    from django.utils import translation
+
+    _weekly(hours, dt.time(0), dt.time(0))
+    with translation.override("en"):
+        for now in (at(2026, 12, 1, 0, 0), at(2026, 12, 1, 23, 59), at(2026, 12, 2, 12, 0)):
+            status = selectors.chat_status(now=now)
+            assert status.is_open and status.text == "Open day and night"
+
+
+def test_open_until_midnight_is_until_00_00_not_23_59(hours):
+    from django.utils import translation
+
+    _weekly(hours, dt.time(20), dt.time(0))
+    with translation.override("en"):
+        late = selectors.chat_status(now=at(2026, 12, 1, 23, 30))
+        assert late.is_open and late.text == "Open now, until 24:00"
+    night = selectors.chat_status(now=at(2026, 12, 2, 0, 30))
+    assert not night.is_open and night.status.next_open == at(2026, 12, 2, 20, 0)
+
+
+def test_hours_that_close_before_they_open_are_refused(hours):
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ChatOpeningHours.objects.create(
+            settings=hours, weekday=0, opens=dt.time(22), closes=dt.time(18)
+        )

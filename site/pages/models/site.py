@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -208,7 +210,10 @@ class ChatOpeningHours(Orderable):
     settings = ParentalKey(SiteSettings, on_delete=models.CASCADE, related_name="chat_hours")
     weekday = models.PositiveSmallIntegerField(_("weekday"), choices=WEEKDAYS)
     opens = models.TimeField(_("opens"))
-    closes = models.TimeField(_("closes"))
+    closes = models.TimeField(
+        _("closes"),
+        help_text=_("00:00 is midnight at the end of the day: 00:00 to 00:00 is the whole day."),
+    )
 
     panels = [FieldPanel("weekday"), FieldPanel("opens"), FieldPanel("closes")]
 
@@ -216,8 +221,11 @@ class ChatOpeningHours(Orderable):
         verbose_name = _("chat opening hours")
         verbose_name_plural = _("chat opening hours")
         constraints = [
+            # Open until midnight is 00:00 (open all day: 00:00 to 00:00); an editor had to
+            # write 23:59, and the chat page then said "open until 23:59" every night.
             models.CheckConstraint(
-                condition=models.Q(closes__gt=models.F("opens")),
+                condition=models.Q(closes__gt=models.F("opens"))
+                | models.Q(closes=dt.time(0, 0)),
                 name="chat_hours_close_after_open",
             )
         ]
