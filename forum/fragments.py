@@ -5,7 +5,8 @@ reasons, edit); rendering them is most of the page's cost. A post's HTML depends
 post as it is now, on how this reader relates to it (signed in, their own post, recognised
 it, moderator) and on the language, so the key is a digest of exactly those inputs: any
 change to the post (an edit, a moderator's decision, a new recognition, the author leaving)
-makes a new key, and nothing needs to be forgotten. The CSRF token is personal: posts are
+makes a new key, so no page shows a stale part; when words are taken away, the parts that
+held them are forgotten at once as well (``forget_posts``). The CSRF token is personal: posts are
 rendered with a placeholder, which each request replaces with its own token.
 
 A category page's topic rows are kept the same way (``rendered_topic_rows``): a row shows the
@@ -16,8 +17,11 @@ reader, and its key is a digest of those values.
 from __future__ import annotations
 
 import hashlib
+from itertools import product
 
+from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -37,13 +41,25 @@ def _digest(prefix: str, inputs: tuple) -> str:
     return prefix + hashlib.blake2b(repr(inputs).encode(), digest_size=20).hexdigest()
 
 
-def _key(post, *, topic, signed_in: bool, is_moderator: bool) -> str:
+def _key(
+    post,
+    *,
+    signed_in: bool,
+    is_moderator: bool,
+    is_own: bool | None = None,
+    recognised: bool | None = None,
+    language: str | None = None,
+    zone: str | None = None,
+) -> str:
+    """The key of *post* rendered for one kind of reader; *is_own* and *recognised* default
+    to what the post was annotated with for this reader, the language and time zone to the
+    request's."""
     author = post.author.get_username() if post.author_id and post.author else None
     inputs = (
         _VERSION,
-        translation.get_language(),
-        timezone.get_current_timezone_name(),
-        topic.pk,
+        language or translation.get_language(),
+        zone or timezone.get_current_timezone_name(),
+        post.topic_id,
         post.pk,
         post.status,
         post.created_at.isoformat(),
@@ -53,8 +69,8 @@ def _key(post, *, topic, signed_in: bool, is_moderator: bool) -> str:
         post.edit_note,
         post.recognise_count,
         signed_in,
-        post.is_own,
-        post.recognised_by_viewer,
+        post.is_own if is_own is None else is_own,
+        post.recognised_by_viewer if recognised is None else recognised,
         is_moderator,
     )
     return _digest("forum:post:", inputs)
@@ -84,7 +100,7 @@ def _keep_many(parts: dict[str, str]) -> None:
 def rendered_posts(request, posts, *, topic, report_reasons, is_moderator: bool) -> list[str]:
     """The HTML of *posts* (with ``is_own`` and ``recognised_by_viewer`` set) for this reader."""
     signed_in = request.user.is_authenticated
-    keys = [_key(p, topic=topic, signed_in=signed_in, is_moderator=is_moderator) for p in posts]
+    keys = [_key(p, signed_in=signed_in, is_moderator=is_moderator) for p in posts]
     found = _kept_many(keys)
     missing = {}
     for key, post in zip(keys, posts, strict=True):
@@ -141,6 +157,76 @@ def rendered_topic_rows(topics) -> list[str]:
         _keep_many(missing)
         found.update(missing)
     return [mark_safe(found[key]) for key in keys]  # noqa: S308 (rendered by our own template)
+
+
+# Forgetting. A key names what its part shows, so a changed post is never shown from an old
+# part; but the old part, with the words as they were, would stay in Redis until its time ran
+# out. When words are taken away (a member leaves, deletes or edits a post, a moderator hides
+# or edits one: "phone number removed"), the parts of the post as it was go at once, for every
+# kind of reader and every language. Other processes' own copies are never asked for again
+# (nothing renders the old post) and go within CACHE_SECONDS.
+
+
+def _languages() -> list[str]:
+    return [code for code, _name in settings.LANGUAGES]
+
+
+def _reader_kinds():
+    """(signed in, own post, recognised it, moderator) for every reader a post is kept for."""
+    yield False, False, False, False  # signed out
+    yield from ((True, *kind) for kind in product((False, True), repeat=3))
+
+
+def post_keys(post) -> list[str]:
+    """Every key *post*, as it is now, may be kept under (its author selected)."""
+    zone = settings.TIME_ZONE
+    return [
+        _key(
+            post,
+            signed_in=signed_in,
+            is_moderator=moderator,
+            is_own=own,
+            recognised=recognised,
+            language=language,
+            zone=zone,
+        )
+        for language in _languages()
+        for signed_in, own, recognised, moderator in _reader_kinds()
+    ]
+
+
+def topic_row_keys(topic) -> list[str]:
+    """Every key the category row of *topic*, as it is now, may be kept under."""
+    return [_topic_row_key(topic, language, settings.TIME_ZONE) for language in _languages()]
+
+
+FORGET_BATCH = 1_000
+
+
+def forget(keys: list[str]) -> None:
+    """Forget the parts under *keys*: in this process now, in the shared cache after the
+    commit (before it, a reader could keep the old post again)."""
+    keys = list(keys)
+    if not keys:
+        return
+    _recent.delete_many(keys)
+
+    def forget_shared():
+        _recent.delete_many(keys)
+        for start in range(0, len(keys), FORGET_BATCH):
+            cache.delete_many(keys[start : start + FORGET_BATCH])
+
+    transaction.on_commit(forget_shared)
+
+
+def forget_posts(posts) -> None:
+    """Forget the kept parts of *posts* as they are now: call before their words change."""
+    forget([key for post in posts for key in post_keys(post)])
+
+
+def forget_topic_rows(topics) -> None:
+    """Forget the kept category rows of *topics* as they are now: call before they change."""
+    forget([key for topic in topics for key in topic_row_keys(topic)])
 
 
 _blank_forms = KeptHtml(limit=64)  # form classes × languages

@@ -9,6 +9,7 @@ notifications others keep about it lose the title as well.
 
 from django.db.models import F
 
+from forum import fragments
 from forum.models import Post, Reaction, Report, Standing, Topic
 from forum.services import NOTIFY_APPROVED, NOTIFY_REPLY, NOTIFY_RETURNED
 from ordrom import notifications
@@ -50,6 +51,9 @@ def export_forum(user) -> dict:
 def erase_forum(user) -> None:
     from forum.services import recount
 
+    # The kept parts that show the member's words or pseudonym go too (forum.fragments).
+    fragments.forget_posts(Post.objects.filter(author=user).select_related("author"))
+    fragments.forget_topic_rows(Topic.objects.filter(author=user).select_related("author"))
     topic_ids = set(Post.objects.filter(author=user).values_list("topic_id", flat=True))
     category_ids = set(Topic.objects.filter(pk__in=topic_ids).values_list("category_id", flat=True))
     Post.objects.filter(author=user).update(

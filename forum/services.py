@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
-from forum import moderation_rules
+from forum import fragments, moderation_rules
 from forum.conf import app_settings
 from forum.models import (
     Category,
@@ -239,6 +239,7 @@ def post_edit(*, post: Post, by, body: str, now: dt.datetime, crisis_words=()) -
     was_published = post.status == Post.Status.PUBLISHED
     # Members hid it by reporting: only a moderator releases it, however it is rewritten.
     reported = post.status == Post.Status.HELD and Post.HoldReason.REPORTED in post.hold_reasons
+    fragments.forget_posts([post])  # the words as they were
     post.body = _clean_body(body)
     post.body_html = render_user_text(post.body)
     post.updated_at = now
@@ -267,6 +268,7 @@ def post_delete_own(*, post: Post, by, now: dt.datetime) -> None:
 
 def _remove(post: Post, now: dt.datetime) -> None:
     """Keep the row (replies stay in place) but drop the text: "deleted" in the thread."""
+    fragments.forget_posts([post])
     if post.status == Post.Status.PUBLISHED:
         Topic.objects.filter(pk=post.topic_id).update(post_count=F("post_count") - 1)
     post.status = Post.Status.DELETED
@@ -412,6 +414,7 @@ def post_return(*, post: Post, by, reason: str, now: dt.datetime) -> Post:
 @transaction.atomic
 def post_hide(*, post: Post, by, reason: str, now: dt.datetime) -> Post:
     post = Post.objects.select_for_update().get(pk=post.pk)
+    fragments.forget_posts([post])
     if post.status == Post.Status.PUBLISHED:
         Topic.objects.filter(pk=post.topic_id).update(post_count=F("post_count") - 1)
     post.status = Post.Status.HIDDEN
@@ -436,6 +439,7 @@ def post_moderator_edit(*, post: Post, by, body: str, note: str, now: dt.datetim
     if not note.strip():
         raise ValidationError(ERROR_NO_REASON, code="reason")
     post = Post.objects.select_for_update().get(pk=post.pk)
+    fragments.forget_posts([post])  # "phone number removed": the number goes from the cache too
     post.body = _clean_body(body)
     post.body_html = render_user_text(post.body)
     post.edit_note = note.strip()[:200]

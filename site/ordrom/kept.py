@@ -95,6 +95,11 @@ class Recent:
             while len(self._items) > self._limit:
                 self._items.popitem(last=False)
 
+    def delete_many(self, keys) -> None:
+        with self._lock:
+            for key in keys:
+                self._items.pop(key, None)
+
     def clear(self) -> None:
         with self._lock:
             self._items.clear()

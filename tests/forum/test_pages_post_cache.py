@@ -142,3 +142,116 @@ def test_the_reply_form_is_written_in_each_reader_s_language(topic, other_member
     assert 'name="body"' in english_page and 'name="body"' in norwegian_page
     assert "Your reply" in english_page and "Your reply" not in norwegian_page
     assert "Svaret ditt" in norwegian_page and "Svaret ditt" not in english_page
+
+
+def kept_anywhere(text: str) -> bool:
+    """Whether *text* is held by the shared cache (in memory or in Redis, raw pickled values)
+    or by this process's kept parts."""
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    from forum import fragments
+
+    backend, raw = caches["default"], text.encode()
+    if isinstance(backend, LocMemCache):
+        values = list(backend._cache.values())
+    else:
+        client = backend._cache.get_client(write=False)
+        values = [client.get(key) for key in client.scan_iter()]
+    values += [value.encode() for value in fragments._recent.get_many(list_keys()).values()]
+    return any(raw in (value or b"") for value in values)
+
+
+def list_keys() -> list:
+    from forum import fragments
+
+    with fragments._recent._lock:
+        return list(fragments._recent._items)
+
+
+@pytest.fixture
+def nothing_kept():
+    """This process's kept parts start empty (earlier tests' members had the same names)."""
+    from forum import fragments
+
+    fragments._recent.clear()
+
+
+def read_by_everyone(topic, *clients) -> None:
+    """The topic and its category page, in both languages, as each kind of reader."""
+    for client in (Client(), *clients):
+        for language in ("en", "nb"):
+            client.cookies["django_language"] = language
+            assert client.get(f"/forum/t/{topic.pk}/").status_code == 200
+            assert client.get(f"/forum/{topic.category.slug}/").status_code == 200
+
+
+PHONE = "ring meg 41 23 45 67"
+
+
+@pytest.mark.parametrize(
+    "take_away",
+    [
+        lambda post, member, moderator, now: services.post_edit(
+            post=post, by=member, body="Skrevet om.", now=now
+        ),
+        lambda post, member, moderator, now: services.post_delete_own(
+            post=post, by=member, now=now
+        ),
+        lambda post, member, moderator, now: services.post_hide(
+            post=post, by=moderator, reason="Kontaktinfo", now=now
+        ),
+        lambda post, member, moderator, now: services.post_moderator_delete(
+            post=post, by=moderator, reason="Kontaktinfo", now=now
+        ),
+        lambda post, member, moderator, now: services.post_moderator_edit(
+            post=post, by=moderator, body="Skrevet om.", note="Telefonnummer fjernet", now=now
+        ),
+    ],
+    ids=["own edit", "own delete", "hidden", "moderator delete", "moderator edit"],
+)
+def test_words_taken_away_from_a_post_leave_the_cache_at_once(
+    take_away,
+    topic,
+    member,
+    other_member,
+    moderator,
+    nothing_kept,
+    django_capture_on_commit_callbacks,
+):
+    """A post's rendered parts would keep its words in Redis for ten minutes after they were
+    taken away (a moderator removing a phone number, say), though no page shows them: they go
+    when the words do, for every kind of reader and both languages."""
+    post = reply(member, topic, body=f"Jeg er alene i kveld, {PHONE}.")
+    read_by_everyone(topic, reader(member), reader(other_member), reader(moderator))
+    assert kept_anywhere(PHONE)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        take_away(post, member, moderator, timezone.now())
+
+    assert not kept_anywhere(PHONE)
+    page = reader(other_member).get(f"/forum/t/{topic.pk}/").content.decode()
+    assert PHONE not in page
+
+
+def test_a_deleted_member_s_words_and_name_leave_the_cache_with_the_account(
+    member, other_member, moderator, nothing_kept, django_capture_on_commit_callbacks
+):
+    from accounts.services import account_delete
+
+    trust(member)
+    trust(other_member)
+    title = "Ingen vet hvem jeg er"
+    topic = start_topic(member, make_category(), title=title, body=f"Hei, {PHONE}.").topic
+    reply(other_member, topic, body="Du er ikke alene.")
+    read_by_everyone(topic, reader(member), reader(other_member), reader(moderator))
+    assert kept_anywhere(PHONE) and kept_anywhere(title) and kept_anywhere(member.username)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        account_delete(user=member)
+
+    assert not kept_anywhere(PHONE)
+    assert not kept_anywhere(title)
+    assert not kept_anywhere(member.username)
+    page = reader(other_member).get(f"/forum/t/{topic.pk}/").content.decode()
+    assert "Du er ikke alene." in page and PHONE not in page

@@ -69,3 +69,10 @@ def test_clear_forgets_everything_at_once(clock):
     recent.clear()
     assert recent.get_many(["a", "b"]) == {}
     assert recent.get("a", "missing") == "missing"
+
+
+def test_delete_many_forgets_only_those_keys_and_ignores_unknown_ones(clock):
+    recent = Recent(limit=10, seconds=60)
+    recent.set_many({"a": 1, "b": 2, "c": 3})
+    recent.delete_many(["a", "c", "never kept"])
+    assert recent.get_many(["a", "b", "c"]) == {"b": 2}
