@@ -1,4 +1,4 @@
-"""Rendered posts, kept in the cache and shared by every reader who sees them the same way.
+"""Rendered posts, kept in each process and shared by every reader who sees them the same way.
 
 A topic page shows up to 30 posts, each with its actions (recognise, quote, report with its
 reasons, edit); rendering them is most of the page's cost. A post's HTML depends only on the
@@ -12,6 +12,10 @@ rendered with a placeholder, which each request replaces with its own token.
 A category page's topic rows are kept the same way (``rendered_topic_rows``): a row shows the
 title, the badges, the author, the post count and the latest activity, the same for every
 reader, and its key is a digest of those values.
+
+They are kept in the process that rendered them, never in the shared cache: a part holds a
+member's words and pseudonym, which have no business in Redis (it may write them to disk), as
+the reply queue keeps its pages. A second process renders a post once for itself.
 """
 
 from __future__ import annotations
@@ -20,7 +24,6 @@ import hashlib
 from itertools import product
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
@@ -31,7 +34,7 @@ from ordrom.kept import KeptHtml, Recent
 
 TEMPLATE = "forum/includes/post.html"
 TOPIC_ROW_TEMPLATE = "forum/includes/topic_row.html"
-CACHE_SECONDS = 600
+KEPT_SECONDS = 600
 CSRF_PLACEHOLDER = "ordrom-csrf-placeholder-9f1c"
 _VERSION = 1  # bump when post.html or what it reads changes
 _TOPIC_ROW_VERSION = 1  # bump when topic_row.html or what it reads changes
@@ -76,32 +79,18 @@ def _key(
     return _digest("forum:post:", inputs)
 
 
-# The parts last used in this process, before the shared cache: a busy topic's thirty posts
-# came from Redis and were unpickled on every visit (about a millisecond of the page on
-# PostgreSQL + Redis). A key names everything its part shows, so a kept part is never stale,
-# and one no longer asked for goes within CACHE_SECONDS (a deleted member's text included).
-_recent = Recent(limit=3_000, seconds=CACHE_SECONDS)
-
-
-def _kept_many(keys: list[str]) -> dict[str, str]:
-    found = _recent.get_many(keys)
-    if len(found) < len(keys):
-        shared = cache.get_many([key for key in keys if key not in found])
-        _recent.set_many(shared)
-        found.update(shared)
-    return found
-
-
-def _keep_many(parts: dict[str, str]) -> None:
-    _recent.set_many(parts)
-    cache.set_many(parts, CACHE_SECONDS)
+# A key names everything its part shows, so a kept part is never stale, and one no longer
+# asked for goes within KEPT_SECONDS. At most KEPT_PARTS (a topic page's 30 posts for each
+# kind of reader over about a hundred busy topics; a part is 1 to 3 KiB).
+KEPT_PARTS = 3_000
+_recent = Recent(limit=KEPT_PARTS, seconds=KEPT_SECONDS)
 
 
 def rendered_posts(request, posts, *, topic, report_reasons, is_moderator: bool) -> list[str]:
     """The HTML of *posts* (with ``is_own`` and ``recognised_by_viewer`` set) for this reader."""
     signed_in = request.user.is_authenticated
     keys = [_key(p, signed_in=signed_in, is_moderator=is_moderator) for p in posts]
-    found = _kept_many(keys)
+    found = _recent.get_many(keys)
     missing = {}
     for key, post in zip(keys, posts, strict=True):
         if key not in found:
@@ -118,7 +107,7 @@ def rendered_posts(request, posts, *, topic, report_reasons, is_moderator: bool)
                 },
             )
     if missing:
-        _keep_many(missing)
+        _recent.set_many(missing)
         found.update(missing)
     html = [found[key] for key in keys]
     if any(CSRF_PLACEHOLDER in part for part in html):
@@ -147,24 +136,25 @@ def rendered_topic_rows(topics) -> list[str]:
     """The HTML of a category page's rows for *topics* (with their authors selected)."""
     language, zone = translation.get_language(), timezone.get_current_timezone_name()
     keys = [_topic_row_key(topic, language, zone) for topic in topics]
-    found = _kept_many(keys)
+    found = _recent.get_many(keys)
     missing = {
         key: render_to_string(TOPIC_ROW_TEMPLATE, {"topic": topic})
         for key, topic in zip(keys, topics, strict=True)
         if key not in found
     }
     if missing:
-        _keep_many(missing)
+        _recent.set_many(missing)
         found.update(missing)
     return [mark_safe(found[key]) for key in keys]  # noqa: S308 (rendered by our own template)
 
 
 # Forgetting. A key names what its part shows, so a changed post is never shown from an old
-# part; but the old part, with the words as they were, would stay in Redis until its time ran
+# part; but the old part, with the words as they were, would stay in memory until its time ran
 # out. When words are taken away (a member leaves, deletes or edits a post, a moderator hides
-# or edits one: "phone number removed"), the parts of the post as it was go at once, for every
-# kind of reader and every language. Other processes' own copies are never asked for again
-# (nothing renders the old post) and go within CACHE_SECONDS.
+# or edits one: "phone number removed"), this process forgets the parts of the post as it was
+# at once, for every kind of reader and every language, and again after the commit (before
+# it, a reader could render the old post again). Other processes' copies are never shown
+# again (nothing renders the old post) and go within KEPT_SECONDS.
 
 
 def _languages() -> list[str]:
@@ -200,23 +190,12 @@ def topic_row_keys(topic) -> list[str]:
     return [_topic_row_key(topic, language, settings.TIME_ZONE) for language in _languages()]
 
 
-FORGET_BATCH = 1_000
-
-
 def forget(keys: list[str]) -> None:
-    """Forget the parts under *keys*: in this process now, in the shared cache after the
-    commit (before it, a reader could keep the old post again)."""
+    """Forget the parts under *keys* in this process: now, and after the commit."""
     keys = list(keys)
-    if not keys:
-        return
-    _recent.delete_many(keys)
-
-    def forget_shared():
+    if keys:
         _recent.delete_many(keys)
-        for start in range(0, len(keys), FORGET_BATCH):
-            cache.delete_many(keys[start : start + FORGET_BATCH])
-
-    transaction.on_commit(forget_shared)
+        transaction.on_commit(lambda: _recent.delete_many(keys))
 
 
 def forget_posts(posts) -> None:

@@ -733,7 +733,7 @@ def traces_of(
 ) -> list[str]:
     """Everything left of the deleted accounts: an account row, a column that refers to
     accounts holding their id, a session of theirs, their texts or pseudonym in any cell of
-    any table or in a log. A text that a member who is still here also wrote (the hostile
+    any table, in a log or in Redis. A text that a member who is still here also wrote (the hostile
     suite sends the same strings through several fields) is theirs to keep, and not searched."""
     kept = [
         text
@@ -789,6 +789,18 @@ def traces_of(
     for log_name, text in server_logs(server).items():
         found += [
             f"{what} in {log_name}" for needle, (what, _) in needles.items() if needle in text
+        ]
+    # Nothing kept in Redis holds them either (it may write what it holds to disk): the
+    # forum's rendered posts, the reply queue's rows, rate limits and counts are kept in
+    # each process, under hashes or by id.
+    for key, text in redis_entries(server):
+        unshadowed = text
+        for other in shadowing:
+            unshadowed = unshadowed.replace(other, "")
+        found += [
+            f"{what} {needle!r} in Redis key {key}"
+            for needle, (what, is_name) in needles.items()
+            if needle in (unshadowed if is_name else text)
         ]
     return found
 
