@@ -20,7 +20,7 @@ import threading
 import time
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
@@ -51,11 +51,35 @@ class _Breaker:
         self._open_until = 0.0
 
 
+class _ReusedClients(RedisCacheClient):
+    """Django's Redis cache client, with one ``redis.Redis`` per connection pool instead of a
+    new one for every call: building it (its options, retry and response callbacks) cost more
+    Python than the command it sent. A ``redis.Redis`` is safe to share between threads; it
+    takes a connection from its pool for each command."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients: dict[int, object] = {}
+        self._clients_lock = threading.Lock()
+
+    def get_client(self, key=None, *, write=False):
+        index = self._get_connection_pool_index(write)
+        client = self._clients.get(index)
+        if client is None:
+            with self._clients_lock:
+                client = self._clients.get(index)
+                if client is None:
+                    pool = self._get_connection_pool(write)
+                    client = self._clients[index] = self._client(connection_pool=pool)
+        return client
+
+
 class ResilientRedisCache(RedisCache):
     """RedisCache whose calls degrade to "empty cache" while Redis is unreachable."""
 
     def __init__(self, server, params):
         super().__init__(server, params)
+        self._class = _ReusedClients
         self.breaker = _Breaker()
 
     def _guarded(self, operation: str, fallback, call):
