@@ -34,7 +34,7 @@ from friends.models import (
 )
 from ordrom import cache_versions, pagination
 from ordrom.kept import Recent
-from ordrom.prepared import PreparedCount, PreparedModels, PreparedValues
+from ordrom.prepared import PreparedCounts, PreparedModels, PreparedValues
 
 
 @dataclass(frozen=True)
@@ -482,12 +482,16 @@ def incoming_requests(*, member) -> QuerySet[ContactRequest]:
     )
 
 
-_INCOMING_COUNT = PreparedCount(lambda member: incoming_requests(member=member), ints=["member"])
+_MENU_COUNTS = PreparedCounts(
+    lambda member: (incoming_requests(member=member), _unread_messages(member)), ints=["member"]
+)
 
 
-def incoming_request_count(*, member) -> int:
-    """How many requests wait for *member* (the friend service's menu; ordrom.prepared)."""
-    return _INCOMING_COUNT(member=member.pk)
+def menu_counts(*, member) -> tuple[int, int]:
+    """What the friend service's menu shows waiting for *member*: the requests sent to them
+    and the letters from pen pals they have not read, in one round trip (ordrom.prepared)."""
+    incoming, unread = _MENU_COUNTS(member=member.pk)
+    return incoming, unread
 
 
 def outgoing_requests(*, member, limit: int = 50) -> list[ContactRequest]:
@@ -544,14 +548,6 @@ def _unread_messages(member) -> QuerySet[Message]:
         status=Message.Status.VISIBLE,
         read_at__isnull=True,
     ).exclude(author=member)
-
-
-_UNREAD_COUNT = PreparedCount(_unread_messages, ints=["member"])
-
-
-def unread_message_count(*, member) -> int:
-    """Letters from pen pals the member has not read (the menu; ordrom.prepared)."""
-    return _UNREAD_COUNT(member=member.pk)
 
 
 def conversation_for_member(*, conversation_id: int, member) -> Conversation:

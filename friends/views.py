@@ -92,10 +92,8 @@ def _suspended_until(request) -> str | None:
 
 def _nav(request) -> dict:
     """The friend service's own menu, with what waits for the member."""
-    return {
-        "incoming_count": selectors.incoming_request_count(member=request.user),
-        "unread_count": selectors.unread_message_count(member=request.user),
-    }
+    incoming, unread = selectors.menu_counts(member=request.user)
+    return {"incoming_count": incoming, "unread_count": unread}
 
 
 def _own_profile(request) -> Profile | None:

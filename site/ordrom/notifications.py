@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from ordrom import roles
 from ordrom.models import Notification
 from ordrom.prepared import PreparedCount
 
@@ -67,11 +68,15 @@ _UNREAD = PreparedCount(
 
 
 def unread_count(*, recipient) -> int:
-    """Shown in every signed-in page's header (the SQL compiled once: ordrom.prepared)."""
-    return _UNREAD(recipient=recipient.pk)
+    """Shown in every signed-in page's header: read with the user's roles when they were
+    read in this request (ordrom.roles), else on its own (the SQL compiled once:
+    ordrom.prepared)."""
+    kept = roles.unread_notifications(recipient)
+    return kept if kept is not None else _UNREAD(recipient=recipient.pk)
 
 
 def mark_read(*, recipient, now: dt.datetime) -> int:
+    roles.forget_unread_notifications(recipient)  # the page's header counts again
     return Notification.objects.filter(recipient=recipient, read_at__isnull=True).update(
         read_at=now
     )

@@ -21,7 +21,8 @@ ORM passes them), and lists of up to a fixed number of ids (``id_lists={"ids": 3
 ``PreparedValues`` give only values that need no conversion from the database (integers and
 text): a ``PreparedValues`` of dates or booleans would come back as SQLite's raw values.
 ``PreparedModels`` gives model instances, converted and linked (``select_related``) as the
-ORM makes them.
+ORM makes them. ``PreparedCounts`` and ``PreparedValuesAndCount`` ask several questions in
+one round trip.
 """
 
 from __future__ import annotations
@@ -201,6 +202,25 @@ class PreparedCount(_Prepared):
         return self._execute(values, using)[0][0]
 
 
+class PreparedCounts(_Prepared):
+    """The counts of several querysets in one round trip: ``PreparedCounts(lambda member:
+    (Message.objects.filter(to=member), Request.objects.filter(to=member)),
+    ints=["member"])(member=user.pk)`` is ``(3, 1)``."""
+
+    def _queryset_sql(self, querysets, using):
+        counts, params = [], []
+        for n, queryset in enumerate(querysets):
+            inner, inner_params = (
+                queryset.order_by().values("pk").query.get_compiler(using=using).as_sql()
+            )
+            counts.append(f"(SELECT COUNT(*) FROM ({inner}) prepared_count_{n})")  # noqa: S608
+            params.extend(inner_params)
+        return "SELECT " + ", ".join(counts), tuple(params)
+
+    def __call__(self, *, using: str = "default", **values) -> tuple[int, ...]:
+        return tuple(self._execute(values, using)[0])
+
+
 class PreparedValues(_Prepared):
     """The rows of a ``values_list(...)`` queryset; with ``flat=True`` a list of its one
     column."""
@@ -212,6 +232,39 @@ class PreparedValues(_Prepared):
     def __call__(self, *, using: str = "default", **values) -> list:
         rows = self._execute(values, using)
         return [row[0] for row in rows] if self._flat else [tuple(row) for row in rows]
+
+
+class PreparedValuesAndCount(_Prepared):
+    """Two small questions in one round trip: the rows of a ``values_list(...)`` queryset and
+    the count of another, ``build`` giving both: ``PreparedValuesAndCount(lambda user:
+    (Group.objects.filter(user=user).values_list("name"),
+    Notification.objects.filter(recipient=user)), ints=["user"])(user=pk)`` is
+    ``([("editor",)], 3)``. One ``UNION ALL`` of the two, each the ORM's own SQL; a row of
+    the values may hold no NULL (the count's row is told apart by its NULLs)."""
+
+    def _queryset_sql(self, querysets, using):
+        rows, counted = querysets
+        width = len(rows.query.values_select)
+        if not width or rows.query.annotation_select or rows.query.extra_select:
+            raise ValueError("the rows are a values_list() of fields")
+        rows_sql, rows_params = rows.query.get_compiler(using=using).as_sql()
+        count_sql, count_params = (
+            counted.order_by().values("pk").query.get_compiler(using=using).as_sql()
+        )
+        nulls = ", ".join(["NULL"] * width)
+        # The ORM's own SQL, its values still parameters.
+        sql = f"SELECT prepared_rows.*, NULL FROM ({rows_sql}) prepared_rows UNION ALL "  # noqa: S608
+        sql += f"SELECT {nulls}, COUNT(*) FROM ({count_sql}) prepared_count"  # noqa: S608
+        return sql, (*rows_params, *count_params)
+
+    def __call__(self, *, using: str = "default", **values) -> tuple[list[tuple], int]:
+        found, count = [], 0
+        for row in self._execute(values, using):
+            if row[-1] is None:
+                found.append(tuple(row[:-1]))
+            else:
+                count = row[-1]
+        return found, count
 
 
 class PreparedModels(_Prepared):

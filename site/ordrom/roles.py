@@ -13,7 +13,7 @@ from django.contrib.auth.models import Group
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 
-from ordrom.prepared import PreparedCount, PreparedValues
+from ordrom.prepared import PreparedCount, PreparedValuesAndCount
 
 
 class Role(StrEnum):
@@ -27,23 +27,43 @@ class Role(StrEnum):
 STAFF_ROLES = (Role.SUPERVISOR, Role.MODERATOR, Role.COORDINATOR, Role.EDITOR)
 
 # Read on every signed-in request, always from the database (a role taken away takes effect
-# on the next request), with its SQL compiled once (ordrom.prepared).
-_GROUP_NAMES = PreparedValues(
-    lambda user: Group.objects.filter(user=user).values_list("name", flat=True),
-    flat=True,
-    ints=["user"],
-)
+# on the next request), with its SQL compiled once (ordrom.prepared). The unread
+# notifications, which every signed-in page's header shows, come with them in the same round
+# trip (ordrom.notifications.unread_count).
+def _roles_and_unread(user):
+    from ordrom.models import Notification
+
+    return (
+        Group.objects.filter(user=user).values_list("name"),
+        Notification.objects.filter(recipient=user, read_at__isnull=True),
+    )
+
+
+_ROLES_AND_UNREAD = PreparedValuesAndCount(_roles_and_unread, ints=["user"])
 
 
 def role_names(user) -> frozenset[str]:
-    """The user's role names, read once per request object and cached on it."""
+    """The user's role names, read once per request object and cached on it (with the count
+    of their unread notifications: ``unread_notifications``)."""
     if not user.is_authenticated:
         return frozenset()
     cached = getattr(user, "_ordrom_roles", None)
     if cached is None:
-        cached = frozenset(_GROUP_NAMES(user=user.pk))
-        user._ordrom_roles = cached
+        rows, unread = _ROLES_AND_UNREAD(user=user.pk)
+        cached = frozenset(name for (name,) in rows)
+        user._ordrom_roles, user._ordrom_unread = cached, unread
     return cached
+
+
+def unread_notifications(user) -> int | None:
+    """How many notifications *user* had not read when their roles were read in this
+    request, or None when they were not (or the count was forgotten since)."""
+    return getattr(user, "_ordrom_unread", None)
+
+
+def forget_unread_notifications(user) -> None:
+    if hasattr(user, "_ordrom_unread"):
+        del user._ordrom_unread
 
 
 def has_role(user, *roles: Role) -> bool:

@@ -230,3 +230,32 @@ def test_expired_profile_is_offered_renewal(member, member_client):
     approved_profile(member, now=timezone.now() - dt.timedelta(days=61))
     page = member_client.get("/friends/profile/").content.decode()
     assert 'action="/friends/profile/renew/"' in page
+
+
+def test_the_menu_shows_waiting_requests_and_unread_letters_in_one_query(
+    adult, other_adult, user_factory, client_for
+):
+    """The friend service's menu counts what waits for the member, both counts read in one
+    round trip; a request from someone the member has blocked does not count."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    conversation = befriend(adult, other_adult)
+    services.message_send(
+        conversation=conversation, author=other_adult, body="Takk for sist!", now=timezone.now()
+    )
+    asking, blocked = user_factory("Spør Pent"), user_factory("Blokkert Bruker")
+    for sender in (asking, blocked):
+        approved_profile(sender, "26-35")
+        services.request_send(
+            sender=sender, profile=adult.friend_profile, message="Hei!", now=timezone.now()
+        )
+    services.block_create(blocker=adult, blocked=blocked, now=timezone.now())
+    client = client_for(adult)
+    client.cookies["django_language"] = "en"
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/friends/").content.decode()
+    assert "(1 new request)" in page and "(1 unread letter)" in page
+    counting = [q["sql"] for q in queries.captured_queries if "SELECT COUNT(*)" in q["sql"]]
+    assert len([sql for sql in counting if "friends_contactrequest" in sql]) == 1
+    assert any("friends_message" in sql for sql in counting if "friends_contactrequest" in sql)

@@ -300,3 +300,75 @@ def test_prepared_instances_carry_their_annotations_as_the_orms_do(member, other
         (t.pk, t.subject, t.writer_name, t.one) for t in build(member.pk)
     ]
     assert prepared[0].writer_name == member.username
+
+
+def test_rows_and_a_count_in_one_round_trip_answer_as_the_orm_does(member, other_member):
+    """Roles and unread notifications, every signed-in page's two small questions, are one
+    query: the same answers as asking the ORM each, for a member with none, one or two
+    roles and any number of notifications."""
+    from ordrom.prepared import PreparedValuesAndCount
+
+    ask = PreparedValuesAndCount(
+        lambda user: (
+            Group.objects.filter(user=user).values_list("name", "id"),
+            Notification.objects.filter(recipient=user, read_at__isnull=True),
+        ),
+        ints=["user"],
+    )
+    _notify(member, 3)
+    member.groups.add(*Group.objects.filter(name__in=[roles.Role.EDITOR, roles.Role.MODERATOR]))
+    for user in (member, other_member):
+        with CaptureQueriesContext(connection) as queries:
+            rows, count = ask(user=user.pk)
+        assert len(queries) == 1
+        assert sorted(rows) == sorted(Group.objects.filter(user=user).values_list("name", "id"))
+        assert count == Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    assert count == 0 and rows == [(roles.Role.MEMBER.value, rows[0][1])]
+
+
+def test_a_page_s_header_counts_unread_notifications_with_the_roles_and_again_once_read(
+    member, client
+):
+    """The header's unread count comes with the user's roles in one query; the notifications
+    page, which marks them read, shows none left in its own header."""
+    _notify(member, 2)
+    client.force_login(member)
+    client.cookies["django_language"] = "en"
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/forum/").content.decode()
+    assert "(2 unread)" in page
+    alone = [
+        query["sql"]
+        for query in queries.captured_queries
+        if "ordrom_notification" in query["sql"] and "UNION ALL" not in query["sql"]
+    ]
+    assert not alone, alone
+    page = client.get("/forum/notifications/").content.decode()
+    assert "unread)" not in page
+    assert "(2 unread)" not in client.get("/forum/").content.decode()
+
+
+def test_several_counts_in_one_round_trip_answer_as_the_orm_does(member, other_member):
+    from ordrom.prepared import PreparedCounts
+
+    ask = PreparedCounts(
+        lambda user: (
+            Notification.objects.filter(recipient=user, read_at__isnull=True),
+            Notification.objects.filter(recipient=user),
+            Group.objects.filter(user=user),
+        ),
+        ints=["user"],
+    )
+    _notify(member, 3)
+    notifications.mark_read(recipient=member, now=timezone.now())
+    _notify(member, 2)
+    for user in (member, other_member):
+        with CaptureQueriesContext(connection) as queries:
+            counts = ask(user=user.pk)
+        assert len(queries) == 1
+        assert counts == (
+            Notification.objects.filter(recipient=user, read_at__isnull=True).count(),
+            Notification.objects.filter(recipient=user).count(),
+            Group.objects.filter(user=user).count(),
+        )
+    assert ask(user=member.pk) == (2, 5, 1)
