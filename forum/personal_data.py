@@ -52,9 +52,10 @@ def erase_forum(user) -> None:
     from forum.services import recount
 
     # The kept parts that show the member's words or pseudonym go too (forum.fragments).
-    fragments.forget_posts(Post.objects.filter(author=user).select_related("author"))
+    posts = list(Post.objects.filter(author=user).select_related("author"))
+    fragments.forget_posts(posts)
     fragments.forget_topic_rows(Topic.objects.filter(author=user).select_related("author"))
-    topic_ids = set(Post.objects.filter(author=user).values_list("topic_id", flat=True))
+    topic_ids = {post.topic_id for post in posts}
     category_ids = set(Topic.objects.filter(pk__in=topic_ids).values_list("category_id", flat=True))
     Post.objects.filter(author=user).update(
         body="", body_html="", status=Post.Status.DELETED, author=None

@@ -490,8 +490,7 @@ _MENU_COUNTS = PreparedCounts(
 def menu_counts(*, member) -> tuple[int, int]:
     """What the friend service's menu shows waiting for *member*: the requests sent to them
     and the letters from pen pals they have not read, in one round trip (ordrom.prepared)."""
-    incoming, unread = _MENU_COUNTS(member=member.pk)
-    return incoming, unread
+    return _MENU_COUNTS(member=member.pk)
 
 
 def outgoing_requests(*, member, limit: int = 50) -> list[ContactRequest]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db.models import QuerySet
+
 from ordrom import roles
 from ordrom.models import Notification
 from ordrom.prepared import PreparedCount
@@ -61,10 +63,12 @@ def notify(
     )
 
 
-_UNREAD = PreparedCount(
-    lambda recipient: Notification.objects.filter(recipient=recipient, read_at__isnull=True),
-    ints=["recipient"],
-)
+def unread(recipient) -> QuerySet[Notification]:
+    """The notifications *recipient* has not read (their count is in every page's header)."""
+    return Notification.objects.filter(recipient=recipient, read_at__isnull=True)
+
+
+_UNREAD = PreparedCount(unread, ints=["recipient"])
 
 
 def unread_count(*, recipient) -> int:
@@ -77,6 +81,4 @@ def unread_count(*, recipient) -> int:
 
 def mark_read(*, recipient, now: dt.datetime) -> int:
     roles.forget_unread_notifications(recipient)  # the page's header counts again
-    return Notification.objects.filter(recipient=recipient, read_at__isnull=True).update(
-        read_at=now
-    )
+    return unread(recipient).update(read_at=now)

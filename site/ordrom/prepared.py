@@ -189,14 +189,18 @@ def _as_arrays(sql: str, params, slots):
     return "".join(pieces), tuple(new_params), new_slots, frozenset(arrays)
 
 
+def _count_sql(queryset, using: str, alias: str) -> tuple[str, tuple]:
+    """``SELECT COUNT(*)`` of *queryset*: the ORM's own SQL, its values still parameters."""
+    inner, params = queryset.order_by().values("pk").query.get_compiler(using=using).as_sql()
+    return f"SELECT COUNT(*) FROM ({inner}) {alias}", params  # noqa: S608
+
+
 class PreparedCount(_Prepared):
     """``PreparedCount(lambda member: Notification.objects.filter(recipient=member),
     ints=["member"])(member=user.pk)`` is that queryset's ``count()``."""
 
     def _queryset_sql(self, queryset, using):
-        inner, params = queryset.order_by().values("pk").query.get_compiler(using=using).as_sql()
-        # The ORM's own SQL, its values still parameters.
-        return f"SELECT COUNT(*) FROM ({inner}) prepared_count", params  # noqa: S608
+        return _count_sql(queryset, using, "prepared_count")
 
     def __call__(self, *, using: str = "default", **values) -> int:
         return self._execute(values, using)[0][0]
@@ -210,11 +214,9 @@ class PreparedCounts(_Prepared):
     def _queryset_sql(self, querysets, using):
         counts, params = [], []
         for n, queryset in enumerate(querysets):
-            inner, inner_params = (
-                queryset.order_by().values("pk").query.get_compiler(using=using).as_sql()
-            )
-            counts.append(f"(SELECT COUNT(*) FROM ({inner}) prepared_count_{n})")  # noqa: S608
-            params.extend(inner_params)
+            sql, count_params = _count_sql(queryset, using, f"prepared_count_{n}")
+            counts.append(f"({sql})")
+            params.extend(count_params)
         return "SELECT " + ", ".join(counts), tuple(params)
 
     def __call__(self, *, using: str = "default", **values) -> tuple[int, ...]:
@@ -248,13 +250,11 @@ class PreparedValuesAndCount(_Prepared):
         if not width or rows.query.annotation_select or rows.query.extra_select:
             raise ValueError("the rows are a values_list() of fields")
         rows_sql, rows_params = rows.query.get_compiler(using=using).as_sql()
-        count_sql, count_params = (
-            counted.order_by().values("pk").query.get_compiler(using=using).as_sql()
-        )
+        count_sql, count_params = _count_sql(counted, using, "prepared_count")
         nulls = ", ".join(["NULL"] * width)
-        # The ORM's own SQL, its values still parameters.
+        # The ORM's own SQL, its values still parameters; the count's row has NULLs first.
         sql = f"SELECT prepared_rows.*, NULL FROM ({rows_sql}) prepared_rows UNION ALL "  # noqa: S608
-        sql += f"SELECT {nulls}, COUNT(*) FROM ({count_sql}) prepared_count"  # noqa: S608
+        sql += f"SELECT {nulls}, ({count_sql})"  # noqa: S608
         return sql, (*rows_params, *count_params)
 
     def __call__(self, *, using: str = "default", **values) -> tuple[list[tuple], int]:

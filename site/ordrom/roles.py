@@ -31,12 +31,9 @@ STAFF_ROLES = (Role.SUPERVISOR, Role.MODERATOR, Role.COORDINATOR, Role.EDITOR)
 # notifications, which every signed-in page's header shows, come with them in the same round
 # trip (ordrom.notifications.unread_count).
 def _roles_and_unread(user):
-    from ordrom.models import Notification
+    from ordrom import notifications
 
-    return (
-        Group.objects.filter(user=user).values_list("name"),
-        Notification.objects.filter(recipient=user, read_at__isnull=True),
-    )
+    return Group.objects.filter(user=user).values_list("name"), notifications.unread(user)
 
 
 _ROLES_AND_UNREAD = PreparedValuesAndCount(_roles_and_unread, ints=["user"])
