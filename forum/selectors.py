@@ -26,7 +26,7 @@ from forum.models import (
 )
 from ordrom import pagination, roles
 from ordrom.models import Notification
-from ordrom.prepared import PreparedCount, PreparedModels, PreparedValues
+from ordrom.prepared import MAX_ID, PreparedCount, PreparedModels, PreparedValues
 
 TOPICS_PER_PAGE = 25
 POSTS_PER_PAGE = 30
@@ -93,13 +93,12 @@ _TOPIC_IN_ACTIVE_CATEGORY = PreparedModels(
     ),
     ints=["topic_id"],
 )
-_MAX_ID = 2**63 - 1
 
 
 def topic_for_reader(*, topic_id: int, viewer) -> Topic:
     """A topic the viewer may read: visible ones for everyone; one whose first post is still
     held only for its author and moderators. Raises Topic.DoesNotExist otherwise."""
-    if not 0 < int(topic_id) <= _MAX_ID:  # an id no row can have (the ORM answers the same)
+    if not 0 < int(topic_id) <= MAX_ID:  # an id no row can have (the ORM answers the same)
         raise Topic.DoesNotExist
     found = _TOPIC_IN_ACTIVE_CATEGORY(topic_id=int(topic_id))
     if not found:

@@ -31,7 +31,7 @@ from django.views.defaults import permission_denied
 
 from letters import selectors, services
 from letters.admin_forms import QueueFilterForm, ReplyForm, ReturnForm, StatisticsForm
-from letters.models import Feedback, Letter, Reply, ReplyTemplate, Topic
+from letters.models import Feedback, Letter, Reply, ReplyTemplate
 from ordrom import audit
 from ordrom.links import pk_url
 from ordrom.models import AuditEntry
@@ -139,10 +139,11 @@ def _get_letter(letter_id: int) -> Letter:
 @allowed(can_answer)
 def queue(request):
     now = timezone.now()
-    topics = list(Topic.objects.all())
-    filter_form = QueueFilterForm(request.GET, topics=topics)
-    filters = filter_form.filters()
     version = selectors.queue_version()
+    filter_form = QueueFilterForm(
+        request.GET, topics=selectors.queue_topics(now=now, version=version)
+    )
+    filters = filter_form.filters()
     counts = selectors.queue_counts(now=now, version=version)
     page, values = selectors.reply_queue_page(
         viewer=request.user, now=now, filters=filters, number=request.GET.get("p"),

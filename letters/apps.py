@@ -8,7 +8,10 @@ class LettersConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from letters import personal_data, tasks
+        from django.db.models.signals import post_delete, post_save
+
+        from letters import personal_data, selectors, tasks
+        from letters.models import Topic
         from ordrom import personal_data as registry
         from ordrom import sweeps
 
@@ -18,3 +21,5 @@ class LettersConfig(AppConfig):
         sweeps.register("letters.close_quiet_threads", tasks.close_quiet_threads)
         sweeps.register("letters.retention", tasks.delete_expired_threads)
         sweeps.register("letters.deadline_digest", tasks.send_deadline_digest)
+        post_save.connect(selectors.forget_topics, sender=Topic, dispatch_uid="topic-saved")
+        post_delete.connect(selectors.forget_topics, sender=Topic, dispatch_uid="topic-deleted")

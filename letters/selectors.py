@@ -11,15 +11,16 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
+from django.db import transaction
 from django.db.models import Count, F, Prefetch, Q
 from django.db.models.functions import TruncMonth, TruncWeek
 
 from letters.conf import app_settings
-from letters.models import Feedback, Letter, LetterRecord, Reply, Thread
+from letters.models import Feedback, Letter, LetterRecord, Reply, Thread, Topic
 from ordrom import cache_versions
 from ordrom.kept import Recent
 from ordrom.pagination import page_rows
-from ordrom.prepared import PreparedModels, PreparedValues
+from ordrom.prepared import MAX_ID, PreparedModels, PreparedValues
 
 # --- The writer's side ------------------------------------------------------------------------
 
@@ -70,17 +71,34 @@ _WRITER_UNREAD_THREADS = PreparedValues(  # the threads with an answer sent and 
 
 
 def writer_thread(*, writer, thread_id: int) -> Thread:
-    """One thread of the writer's; anyone else's id raises DoesNotExist (a 404)."""
-    return (
-        Thread.objects.select_related("topic")
-        .prefetch_related(
-            Prefetch(
-                "letters",
-                queryset=Letter.objects.select_related("reply").order_by("received_at"),
-            )
-        )
-        .get(pk=thread_id, writer=writer)
-    )
+    """One thread of the writer's, with its letters in ``letter_list`` (oldest first, each
+    with its reply when there is one); anyone else's id raises DoesNotExist (a 404). Two
+    small queries compiled once (ordrom.prepared): built through the ORM each time, as a
+    prefetch, they cost the thread page a tenth of its time."""
+    if not 0 < int(thread_id) <= MAX_ID:  # an id no row can have (the ORM answers the same)
+        raise Thread.DoesNotExist
+    found = _WRITER_THREAD(writer=writer.pk, thread=int(thread_id))
+    if not found:
+        raise Thread.DoesNotExist
+    thread = found[0]
+    thread.letter_list = _THREAD_LETTERS(thread=thread.pk)
+    for letter in thread.letter_list:
+        Letter.thread.field.set_cached_value(letter, thread)
+    return thread
+
+
+_WRITER_THREAD = PreparedModels(
+    lambda writer, thread: Thread.objects.filter(pk=thread, writer=writer).select_related(
+        "topic"
+    ),
+    ints=["writer", "thread"],
+)
+_THREAD_LETTERS = PreparedModels(
+    lambda thread: Letter.objects.filter(thread=thread)
+    .select_related("reply")
+    .order_by("received_at", "pk"),
+    ints=["thread"],
+)
 
 
 def letter_for_submission(*, submission_key) -> Letter | None:
@@ -94,17 +112,25 @@ def letter_for_submission(*, submission_key) -> Letter | None:
     )
 
 
-def follow_ups_due(*, writer, today: dt.date):
+def follow_ups_due(*, writer, today: dt.date) -> list[Reply]:
     """Replies whose agreed next step is due: "how did it go?" on the letters page."""
-    return Reply.objects.filter(
+    return _FOLLOW_UPS_DUE(writer=writer.pk, today=today)
+
+
+_FOLLOW_UPS_DUE = PreparedModels(
+    lambda writer, today: Reply.objects.filter(
         letter__thread__writer=writer,
         status=Reply.Status.SENT,
         follow_up_on__lte=today,
         follow_up_dismissed=False,
-    ).exclude(letter__thread__state=Thread.State.CLOSED).select_related("letter").only(
-        # What the prompt shows and links to: not the answer's or the letter's text.
-        "id", "next_step", "letter__id", "letter__thread_id"
     )
+    .exclude(letter__thread__state=Thread.State.CLOSED)
+    .select_related("letter")
+    # What the prompt shows and links to: not the answer's or the letter's text.
+    .only("id", "next_step", "letter__id", "letter__thread_id"),
+    ints=["writer"],
+    dates=["today"],
+)
 
 
 # --- The supervisors' queue --------------------------------------------------------------------
@@ -246,6 +272,25 @@ def queue_version() -> int:
     """The version the queue's kept counts and pages are under (one cache round trip): a
     page that asks for both reads it once and passes it to each."""
     return cache_versions.current(QUEUE_COUNTS_VERSION_KEY)
+
+
+def queue_topics(*, now: dt.datetime, version: int | None = None) -> list[Topic]:
+    """Every letter topic, for the queue's filter: kept as the queue's rows are (in this
+    process, up to 15 seconds per minute of *now*, under the shared version), and forgotten
+    at once when a topic is saved or deleted (``LettersConfig.ready``)."""
+    key = _queue_counts_key(now, "queue-topics", version)
+    topics = _kept_pages.get(key)
+    if topics is None:
+        topics = list(Topic.objects.all())
+        _kept_pages.set(key, topics)
+    return topics
+
+
+def forget_topics(**kwargs) -> None:
+    """Signal receiver: a letter topic changed; the queue's topics and rows (which show its
+    name) are forgotten now and after the commit."""
+    forget_queue_counts()
+    transaction.on_commit(forget_queue_counts)
 
 
 def _queue_counts_key(now: dt.datetime, kind: str = "queue-counts", version=None) -> str:

@@ -241,7 +241,7 @@ def key_phrase_saved(request, thread_id: int):
 @require_http_methods(["GET"])
 def letter_index(request):
     threads = selectors.writer_threads(writer=request.user)
-    follow_ups = list(selectors.follow_ups_due(writer=request.user, today=timezone.localdate()))
+    follow_ups = selectors.follow_ups_due(writer=request.user, today=timezone.localdate())
     return render(
         request,
         "letters/index.html",
@@ -262,7 +262,7 @@ def _writer_thread_or_404(request, thread_id: int) -> Thread:
 
 def _sent_replies(thread: Thread) -> list[Reply]:
     replies = []
-    for letter in thread.letters.all():
+    for letter in thread.letter_list:
         try:
             reply = letter.reply
         except Reply.DoesNotExist:
@@ -287,7 +287,7 @@ def _thread_page(request, thread: Thread, *, follow_up_form=None, feedback_forms
     entries = []
     referral_ids: set[int] = set()
     newly_read = False
-    for letter in thread.letters.all():
+    for letter in thread.letter_list:
         try:
             reply = letter.reply
         except Reply.DoesNotExist:

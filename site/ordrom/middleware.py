@@ -171,6 +171,7 @@ class StaffAreaMiddleware:
 
     def __call__(self, request):
         if request.path.startswith(ADMIN_PREFIX) and request.user.is_authenticated:
+            roles.read_for_staff_area(request.user)
             if not roles.is_staff(request.user):
                 raise PermissionDenied
             if settings.ORDROM_STAFF_REQUIRE_2FA and not roles.has_two_factor(request.user):

@@ -14,15 +14,16 @@ query counts and debug tooling). The SQL is exactly what the ORM made; only the 
 change. A parameter that Django would write into the SQL text instead of passing it as a
 parameter makes preparing fail loudly.
 
-Parameters may be integers, text or datetimes (``datetimes=``, passed to the database as the
-ORM passes them), and lists of up to a fixed number of ids (``id_lists={"ids": 30}``, for an
-``__in`` lookup; the unused places get ids no row has). A page of an ordered query takes its
-``limit`` and ``offset`` as values too (``sliced=True``). ``PreparedCount`` and
-``PreparedValues`` give only values that need no conversion from the database (integers and
-text): a ``PreparedValues`` of dates or booleans would come back as SQLite's raw values.
+Parameters may be integers, text, datetimes or dates (``datetimes=``, ``dates=``, passed to
+the database as the ORM passes them), and lists of up to a fixed number of ids
+(``id_lists={"ids": 30}``, for an ``__in`` lookup; the unused places get ids no row has). A
+page of an ordered query takes its ``limit`` and ``offset`` as values too (``sliced=True``).
+``PreparedCount``, ``PreparedValues`` and ``PreparedBatch`` give only values that need no
+conversion from the database (integers and text): a ``PreparedValues`` of dates or booleans
+would come back as SQLite's raw values.
 ``PreparedModels`` gives model instances, converted and linked (``select_related``) as the
-ORM makes them. ``PreparedCounts`` and ``PreparedValuesAndCount`` ask several questions in
-one round trip.
+ORM makes them. ``PreparedBatch`` and ``PreparedCounts`` ask several questions in one round
+trip.
 """
 
 from __future__ import annotations
@@ -41,6 +42,11 @@ from django.db.models.query import ModelIterable, get_related_populators
 _INT_MARKER_BASE = 7_305_000_000_000
 _TEXT_MARKER = "\x00ordrom-prepared-{}\x00"
 _DATETIME_MARKER = dt.datetime(2999, 12, 30, 23, 0, 0, 123_457, tzinfo=dt.UTC)
+_DATE_MARKER = dt.date(2999, 11, 1)
+
+# The largest id a row can have (a 64-bit key): a larger one from a URL names no row, and the
+# ORM answers so without asking, where a database driver would refuse the value.
+MAX_ID = 2**63 - 1
 
 
 class _Prepared:
@@ -51,22 +57,28 @@ class _Prepared:
         ints=(),
         texts=(),
         datetimes=(),
+        dates=(),
         id_lists=None,
         sliced: bool = False,
     ):
         self._build = build
         id_lists = dict(id_lists or {})
         self._sliced = sliced
-        self._names = tuple(ints) + tuple(texts) + tuple(datetimes) + tuple(id_lists)
+        self._names = tuple(ints) + tuple(texts) + tuple(datetimes) + tuple(dates)
+        self._names += tuple(id_lists)
         if sliced:
             self._names += ("limit", "offset")
         self._datetimes = frozenset(datetimes)
+        self._dates = frozenset(dates)
         self._id_lists = id_lists
         # What the builder is called with, and each single value to find among the parameters.
         self._markers = {name: _INT_MARKER_BASE + n for n, name in enumerate(ints)}
         self._markers.update({name: _TEXT_MARKER.format(name) for name in texts})
         self._markers.update(
             {name: _DATETIME_MARKER + dt.timedelta(minutes=n) for n, name in enumerate(datetimes)}
+        )
+        self._markers.update(
+            {name: _DATE_MARKER + dt.timedelta(days=n) for n, name in enumerate(dates)}
         )
         self._build_values = dict(self._markers)
         for n, (name, size) in enumerate(id_lists.items()):
@@ -92,10 +104,10 @@ class _Prepared:
             sql, params = self._queryset_sql(queryset, using)
             slots = []
             for name, marker in self._markers.items():
-                if name in self._datetimes:
-                    # As the ORM passes a datetime to this database (SQLite: UTC text).
-                    marker = self._adapt(using, marker)
-                if str(marker) in sql or (name in self._datetimes and "2999-12-3" in sql):
+                if name in self._datetimes or name in self._dates:
+                    # As the ORM passes a datetime or date to this database (SQLite: text).
+                    marker = self._adapt(using, name, marker)
+                if str(marker) in sql or "2999-1" in sql:
                     raise ValueError(f"{name} is written into the SQL, not passed as a value")
                 places = [n for n, value in enumerate(params) if value == marker]
                 if not places:
@@ -114,9 +126,11 @@ class _Prepared:
             self._compiled[using] = compiled
         return compiled
 
-    @staticmethod
-    def _adapt(using: str, value: dt.datetime):
-        return connections[using].ops.adapt_datetimefield_value(value)
+    def _adapt(self, using: str, name: str, value: dt.datetime | dt.date):
+        ops = connections[using].ops
+        if name in self._dates:
+            return ops.adapt_datefield_value(value)
+        return ops.adapt_datetimefield_value(value)
 
     def _execute(self, values: dict, using: str):
         if set(values) != set(self._names):
@@ -137,7 +151,9 @@ class _Prepared:
             values["limit"], values["offset"] = int(values["limit"]), int(values["offset"])
         for n, name in slots:
             value = values[name]
-            params[n] = self._adapt(using, value) if name in self._datetimes else value
+            if name in self._datetimes or name in self._dates:
+                value = self._adapt(using, name, value)
+            params[n] = value
         with connections[using].cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall()
@@ -206,21 +222,81 @@ class PreparedCount(_Prepared):
         return self._execute(values, using)[0][0]
 
 
-class PreparedCounts(_Prepared):
+class PreparedBatch(_Prepared):
+    """Several small questions in one round trip: the rows of some ``values_list(...)``
+    querysets and the counts of others. ``build`` gives both as two tuples, and the answer is
+    the rows of each (in no particular order) and the counts::
+
+        ask = PreparedBatch(lambda user: (
+            (Group.objects.filter(user=user).values_list("name"),),
+            (Notification.objects.filter(recipient=user, read_at__isnull=True),),
+        ), ints=["user"])
+        ask(user=pk)  # ([[("editor",)]], (3,))
+
+    One ``UNION ALL`` of each queryset's own SQL, its values still parameters: each row
+    starts with the number of its queryset, the counts come in one row of their own (number
+    -1), and every row is as wide as the widest ``values_list`` plus a column per count. So
+    the n-th field of every ``values_list`` must be of one kind (text with text), and a
+    row may hold NULLs only where its field can."""
+
+    def __init__(self, build, **kwargs):
+        super().__init__(build, **kwargs)
+        self._widths: dict[str, tuple[tuple[int, ...], int]] = {}
+
+    def _queryset_sql(self, built, using):
+        row_sets, counted = built
+        widths = []
+        for rows in row_sets:
+            width = len(rows.query.values_select)
+            if not width or rows.query.annotation_select or rows.query.extra_select:
+                raise ValueError("the rows are a values_list() of fields")
+            widths.append(width)
+        width = max(widths, default=0)
+        # Typed, so that PostgreSQL can match these with the counts' column (a NULL alone
+        # would be taken for text when two row sets come before the counts).
+        no_counts = ", CAST(NULL AS BIGINT)" * len(counted)
+        parts, params = [], []
+        for n, rows in enumerate(row_sets):
+            sql, rows_params = rows.query.get_compiler(using=using).as_sql()
+            padding = ", NULL" * (width - widths[n])
+            parts.append(
+                f"SELECT {n}, prepared_rows_{n}.*{padding}{no_counts} "  # noqa: S608
+                f"FROM ({sql}) prepared_rows_{n}"
+            )
+            params.extend(rows_params)
+        counts = []
+        for n, queryset in enumerate(counted):
+            sql, count_params = _count_sql(queryset, using, f"prepared_count_{n}")
+            counts.append(f"({sql})")
+            params.extend(count_params)
+        if counts:
+            parts.append(f"SELECT -1{', NULL' * width}, {', '.join(counts)}")
+        self._widths[using] = (tuple(widths), width)
+        return " UNION ALL ".join(parts), tuple(params)
+
+    def __call__(self, *, using: str = "default", **values) -> tuple[list[list[tuple]], tuple]:
+        found = self._execute(values, using)
+        widths, width = self._widths[using]
+        rows: list[list[tuple]] = [[] for _ in widths]
+        counts: tuple = ()
+        for row in found:
+            if row[0] == -1:
+                counts = tuple(row[1 + width :])
+            else:
+                rows[row[0]].append(tuple(row[1 : 1 + widths[row[0]]]))
+        return rows, counts
+
+
+class PreparedCounts(PreparedBatch):
     """The counts of several querysets in one round trip: ``PreparedCounts(lambda member:
     (Message.objects.filter(to=member), Request.objects.filter(to=member)),
     ints=["member"])(member=user.pk)`` is ``(3, 1)``."""
 
     def _queryset_sql(self, querysets, using):
-        counts, params = [], []
-        for n, queryset in enumerate(querysets):
-            sql, count_params = _count_sql(queryset, using, f"prepared_count_{n}")
-            counts.append(f"({sql})")
-            params.extend(count_params)
-        return "SELECT " + ", ".join(counts), tuple(params)
+        return super()._queryset_sql(((), querysets), using)
 
     def __call__(self, *, using: str = "default", **values) -> tuple[int, ...]:
-        return tuple(self._execute(values, using)[0])
+        return super().__call__(using=using, **values)[1]
 
 
 class PreparedValues(_Prepared):
@@ -234,37 +310,6 @@ class PreparedValues(_Prepared):
     def __call__(self, *, using: str = "default", **values) -> list:
         rows = self._execute(values, using)
         return [row[0] for row in rows] if self._flat else [tuple(row) for row in rows]
-
-
-class PreparedValuesAndCount(_Prepared):
-    """Two small questions in one round trip: the rows of a ``values_list(...)`` queryset and
-    the count of another, ``build`` giving both: ``PreparedValuesAndCount(lambda user:
-    (Group.objects.filter(user=user).values_list("name"),
-    Notification.objects.filter(recipient=user)), ints=["user"])(user=pk)`` is
-    ``([("editor",)], 3)``. One ``UNION ALL`` of the two, each the ORM's own SQL; a row of
-    the values may hold no NULL (the count's row is told apart by its NULLs)."""
-
-    def _queryset_sql(self, querysets, using):
-        rows, counted = querysets
-        width = len(rows.query.values_select)
-        if not width or rows.query.annotation_select or rows.query.extra_select:
-            raise ValueError("the rows are a values_list() of fields")
-        rows_sql, rows_params = rows.query.get_compiler(using=using).as_sql()
-        count_sql, count_params = _count_sql(counted, using, "prepared_count")
-        nulls = ", ".join(["NULL"] * width)
-        # The ORM's own SQL, its values still parameters; the count's row has NULLs first.
-        sql = f"SELECT prepared_rows.*, NULL FROM ({rows_sql}) prepared_rows UNION ALL "  # noqa: S608
-        sql += f"SELECT {nulls}, ({count_sql})"  # noqa: S608
-        return sql, (*rows_params, *count_params)
-
-    def __call__(self, *, using: str = "default", **values) -> tuple[list[tuple], int]:
-        found, count = [], 0
-        for row in self._execute(values, using):
-            if row[-1] is None:
-                found.append(tuple(row[:-1]))
-            else:
-                count = row[-1]
-        return found, count
 
 
 class PreparedModels(_Prepared):

@@ -13,7 +13,7 @@ from django.contrib.auth.models import Group
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 
-from ordrom.prepared import PreparedCount, PreparedValuesAndCount
+from ordrom.prepared import PreparedBatch, PreparedCount
 
 
 class Role(StrEnum):
@@ -33,10 +33,20 @@ STAFF_ROLES = (Role.SUPERVISOR, Role.MODERATOR, Role.COORDINATOR, Role.EDITOR)
 def _roles_and_unread(user):
     from ordrom import notifications
 
-    return Group.objects.filter(user=user).values_list("name"), notifications.unread(user)
+    return (Group.objects.filter(user=user).values_list("name"),), (notifications.unread(user),)
 
 
-_ROLES_AND_UNREAD = PreparedValuesAndCount(_roles_and_unread, ints=["user"])
+# A staff workspace page asks besides whether the user has an authenticator (the two-factor
+# guard) and what they may do themselves (Wagtail's permission checks): the same round trip.
+def _staff_area(user):
+    from ordrom.auth_backends import own_permissions
+
+    (groups,), (unread,) = _roles_and_unread(user)
+    return (groups, own_permissions(user)), (unread, _totp_authenticators(user))
+
+
+_ROLES_AND_UNREAD = PreparedBatch(_roles_and_unread, ints=["user"])
+_STAFF_AREA = PreparedBatch(_staff_area, ints=["user"])
 
 
 def role_names(user) -> frozenset[str]:
@@ -46,10 +56,25 @@ def role_names(user) -> frozenset[str]:
         return frozenset()
     cached = getattr(user, "_ordrom_roles", None)
     if cached is None:
-        rows, unread = _ROLES_AND_UNREAD(user=user.pk)
+        (rows,), (unread,) = _ROLES_AND_UNREAD(user=user.pk)
         cached = frozenset(name for (name,) in rows)
         user._ordrom_roles, user._ordrom_unread = cached, unread
     return cached
+
+
+def read_for_staff_area(user) -> None:
+    """Before a staff workspace page: the user's roles and unread notifications (as
+    ``role_names``), whether they have an authenticator (``has_two_factor``) and their own
+    permissions (ordrom.auth_backends), in one round trip, kept on the user object for this
+    request."""
+    if not user.is_authenticated or hasattr(user, "_ordrom_roles"):
+        return
+    (groups, permissions), (unread, authenticators) = _STAFF_AREA(user=user.pk)
+    user._ordrom_roles = frozenset(name for (name,) in groups)
+    user._ordrom_unread, user._ordrom_totp = unread, authenticators
+    from ordrom.auth_backends import keep_own_permissions
+
+    keep_own_permissions(user, permissions)
 
 
 def unread_notifications(user) -> int | None:
@@ -90,7 +115,10 @@ _TOTP_COUNT = PreparedCount(_totp_authenticators, ints=["user"])
 
 
 def has_two_factor(user) -> bool:
-    return _TOTP_COUNT(user=user.pk) > 0
+    count = getattr(user, "_ordrom_totp", None)
+    if count is None:
+        count = _TOTP_COUNT(user=user.pk)
+    return count > 0
 
 
 def member_required(view):

@@ -97,6 +97,9 @@ def test_guessed_thread_and_answer_ids_are_not_found(member_client, answered):
     letter, reply = answered
 
     assert member_client.get(f"/letters/{letter.thread_id + 1000}/").status_code == 404
+    # Past the largest id a row can have: still no row, not a database error.
+    assert member_client.get(f"/letters/{2**63}/").status_code == 404
+    assert member_client.post(f"/letters/{10**30}/follow-up/", {"body": "Hei"}).status_code == 404
     assert member_client.post(
         f"/letters/{letter.thread_id}/answers/{reply.pk + 1000}/feedback/"
     ).status_code == 404

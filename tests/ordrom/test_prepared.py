@@ -101,6 +101,32 @@ def test_a_datetime_value_is_passed_as_the_orm_passes_it(member):
         3, 1]
 
 
+def test_a_date_value_is_passed_as_the_orm_passes_it(member):
+    import datetime as dt
+
+    now = timezone.now()
+    for days in (3, 2, 0):
+        Notification.objects.create(
+            recipient=member, kind="forum_reply", url="/x/", created_at=now - dt.timedelta(
+                days=days)
+        )
+    until = PreparedCount(
+        lambda member, day: Notification.objects.filter(
+            recipient=member, created_at__date__lte=day
+        ),
+        ints=["member"],
+        dates=["day"],
+    )
+    today = timezone.localdate(now)
+    answers = []
+    for days in (4, 3, 1, 0):
+        day = today - dt.timedelta(days=days)
+        expected = Notification.objects.filter(recipient=member, created_at__date__lte=day).count()
+        answers.append(until(member=member.pk, day=day))
+        assert answers[-1] == expected
+    assert answers[0] == 0 and answers[-1] == 3
+
+
 def test_a_list_of_ids_is_matched_as_the_orm_matches_it_and_a_longer_one_refused(
     member, other_member, user_factory
 ):
@@ -302,28 +328,65 @@ def test_prepared_instances_carry_their_annotations_as_the_orms_do(member, other
     assert prepared[0].writer_name == member.username
 
 
-def test_rows_and_a_count_in_one_round_trip_answer_as_the_orm_does(member, other_member):
-    """Roles and unread notifications, every signed-in page's two small questions, are one
-    query: the same answers as asking the ORM each, for a member with none, one or two
-    roles and any number of notifications."""
-    from ordrom.prepared import PreparedValuesAndCount
+def test_rows_and_counts_in_one_round_trip_answer_as_the_orm_does(member, other_member):
+    """Roles, own permissions, unread notifications and authenticators, what a staff
+    workspace page asks first, are one query: the same answers as asking the ORM each, for
+    a member with none, one or two roles and any number of notifications, with row sets of
+    different widths."""
+    from django.contrib.auth.models import Permission
 
-    ask = PreparedValuesAndCount(
-        lambda user: (
-            Group.objects.filter(user=user).values_list("name", "id"),
-            Notification.objects.filter(recipient=user, read_at__isnull=True),
-        ),
-        ints=["user"],
-    )
+    from ordrom.prepared import PreparedBatch
+
+    def build(user):
+        return (
+            (
+                Group.objects.filter(user=user).values_list("name"),
+                Permission.objects.filter(user=user).values_list(
+                    "content_type__app_label", "codename"
+                ),
+            ),
+            (
+                Notification.objects.filter(recipient=user, read_at__isnull=True),
+                Notification.objects.filter(recipient=user),
+            ),
+        )
+
+    ask = PreparedBatch(build, ints=["user"])
     _notify(member, 3)
+    notifications.mark_read(recipient=member, now=timezone.now())
+    _notify(member, 2)
     member.groups.add(*Group.objects.filter(name__in=[roles.Role.EDITOR, roles.Role.MODERATOR]))
+    member.user_permissions.add(*Permission.objects.filter(codename__startswith="change_")[:3])
     for user in (member, other_member):
         with CaptureQueriesContext(connection) as queries:
-            rows, count = ask(user=user.pk)
+            (names, permissions), counts = ask(user=user.pk)
         assert len(queries) == 1
-        assert sorted(rows) == sorted(Group.objects.filter(user=user).values_list("name", "id"))
-        assert count == Notification.objects.filter(recipient=user, read_at__isnull=True).count()
-    assert count == 0 and rows == [(roles.Role.MEMBER.value, rows[0][1])]
+        (expected_names, expected_permissions), counted = build(user)
+        assert sorted(names) == sorted(expected_names)
+        assert sorted(permissions) == sorted(expected_permissions)
+        assert counts == tuple(queryset.count() for queryset in counted)
+    assert len(permissions) == 0 and counts == (0, 0)
+    assert names == [(roles.Role.MEMBER.value,)]
+    (names, permissions), counts = ask(user=member.pk)
+    assert len(names) == 3 and len(permissions) == 3 and counts == (2, 5)
+
+
+def test_a_staff_workspace_page_reads_roles_authenticators_and_permissions_at_once(
+    supervisor_client
+):
+    """The reply queue asks who the user is, what they may do and whether they have an
+    authenticator in one round trip, not three. (The first request reads what the user's
+    groups may do, which is then kept.)"""
+    supervisor_client.get("/admin/letters/")
+    with CaptureQueriesContext(connection) as queries:
+        assert supervisor_client.get("/admin/letters/").status_code == 200
+    asked = [query["sql"] for query in queries.captured_queries]
+    alone = [
+        sql for sql in asked
+        if ("mfa_authenticator" in sql or "auth_permission" in sql) and "UNION ALL" not in sql
+    ]
+    assert not alone, alone
+    assert sum("mfa_authenticator" in sql and "auth_permission" in sql for sql in asked) == 1
 
 
 def test_a_page_s_header_counts_unread_notifications_with_the_roles_and_again_once_read(
