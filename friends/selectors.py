@@ -34,7 +34,7 @@ from friends.models import (
 )
 from ordrom import cache_versions, pagination
 from ordrom.kept import Recent
-from ordrom.prepared import PreparedCounts, PreparedModels, PreparedValues
+from ordrom.prepared import PreparedBatch, PreparedCounts, PreparedModels, PreparedValues
 
 
 @dataclass(frozen=True)
@@ -194,19 +194,21 @@ def _hidden_member_ids(viewer) -> list[int]:
     """Members whose profile *viewer* never sees: themselves, and blocks either way. One
     small query on the block table; the page's queries then test a short literal list, which
     both databases look up by the unique member id (as subqueries with an OR, PostgreSQL
-    guessed they matched most members and hashed the whole listing: 6 ms a page)."""
+    guessed they matched most members and hashed the whole listing: 6 ms a page). The
+    friend service's menu counts (``menu_counts``) come in the same round trip."""
     hidden = {viewer.pk}
-    for pair in _BLOCK_PAIRS(viewer=viewer.pk):
+    (pairs,), counts = _BLOCKS_AND_MENU_COUNTS(viewer=viewer.pk)
+    for pair in pairs:
         hidden.update(pair)
+    viewer._friends_menu_counts = counts
     return sorted(hidden)
 
 
-_BLOCK_PAIRS = PreparedValues(  # every browse and profile page: SQL compiled once
-    lambda viewer: Block.objects.filter(Q(blocker=viewer) | Q(blocked=viewer)).values_list(
+def _blocks_and_menu_counts(viewer):  # SQL compiled once: every browse page
+    pairs = Block.objects.filter(Q(blocker=viewer) | Q(blocked=viewer)).values_list(
         "blocker_id", "blocked_id"
-    ),
-    ints=["viewer"],
-)
+    )
+    return (pairs,), (incoming_requests(member=viewer), _unread_messages(viewer))
 
 
 def listed_profiles(*, viewer, viewer_band: str, now: dt.datetime) -> QuerySet[Profile]:
@@ -485,12 +487,18 @@ def incoming_requests(*, member) -> QuerySet[ContactRequest]:
 _MENU_COUNTS = PreparedCounts(
     lambda member: (incoming_requests(member=member), _unread_messages(member)), ints=["member"]
 )
+_BLOCKS_AND_MENU_COUNTS = PreparedBatch(_blocks_and_menu_counts, ints=["viewer"])
 
 
 def menu_counts(*, member) -> tuple[int, int]:
     """What the friend service's menu shows waiting for *member*: the requests sent to them
-    and the letters from pen pals they have not read, in one round trip (ordrom.prepared)."""
-    return _MENU_COUNTS(member=member.pk)
+    and the letters from pen pals they have not read, in one round trip (ordrom.prepared),
+    or none when the browse listing read them with the member's blocks (used once)."""
+    counts = getattr(member, "_friends_menu_counts", None)
+    if counts is None:
+        return _MENU_COUNTS(member=member.pk)
+    del member._friends_menu_counts
+    return counts
 
 
 def outgoing_requests(*, member, limit: int = 50) -> list[ContactRequest]:

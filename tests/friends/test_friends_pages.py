@@ -236,7 +236,8 @@ def test_the_menu_shows_waiting_requests_and_unread_letters_in_one_query(
     adult, other_adult, user_factory, client_for
 ):
     """The friend service's menu counts what waits for the member, both counts read in one
-    round trip; a request from someone the member has blocked does not count."""
+    round trip (on the browse page, with the member's blocks); a request from someone the
+    member has blocked does not count."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -259,3 +260,7 @@ def test_the_menu_shows_waiting_requests_and_unread_letters_in_one_query(
     counting = [q["sql"] for q in queries.captured_queries if "SELECT COUNT(*)" in q["sql"]]
     assert len([sql for sql in counting if "friends_contactrequest" in sql]) == 1
     assert any("friends_message" in sql for sql in counting if "friends_contactrequest" in sql)
+    assert len([q for q in queries.captured_queries if "friends_block" in q["sql"]]) == 1
+    # Elsewhere in the service the menu reads its counts itself.
+    page = client.get("/friends/requests/").content.decode()
+    assert "(1 new request)" in page and "(1 unread letter)" in page
