@@ -7,8 +7,6 @@ at 10 000.
 
 from __future__ import annotations
 
-from functools import cached_property
-
 from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
 from django.db import connection
@@ -26,24 +24,13 @@ from forum.models import (
 )
 from ordrom import pagination, roles
 from ordrom.models import Notification
+from ordrom.pagination import Built, CountedPaginator
 from ordrom.prepared import MAX_ID, PreparedCount, PreparedModels, PreparedValues
 
 TOPICS_PER_PAGE = 25
 POSTS_PER_PAGE = 30
 RESULTS_PER_PAGE = 20
 NOTIFICATIONS_SHOWN = 50
-
-
-class CountedPaginator(Paginator):
-    """A paginator told its count by a kept counter instead of a COUNT(*)."""
-
-    def __init__(self, object_list, per_page, *, count: int, **kwargs):
-        super().__init__(object_list, per_page, **kwargs)
-        self._known_count = count
-
-    @cached_property
-    def count(self) -> int:
-        return self._known_count
 
 
 def page_number(value, paginator: Paginator):
@@ -70,17 +57,41 @@ def category_list() -> QuerySet[Category]:
 
 
 def category_for_slug(*, slug: str) -> Category:
-    return Category.objects.get(slug=slug, is_active=True)
+    found = _ACTIVE_CATEGORY(slug=slug)
+    if not found:
+        raise Category.DoesNotExist
+    return found[0]
 
 
-def category_topics(*, category: Category) -> CountedPaginator:
-    """The category's topics, paginated; a page's topics: ``ordrom.pagination.page_rows``."""
-    topics = (
+def _category_topics(category) -> QuerySet[Topic]:
+    return (
         Topic.objects.filter(category=category, is_visible=True)
         .select_related("author")
         .order_by("-is_pinned", "-last_activity_at", "-pk")
     )
-    return CountedPaginator(topics, TOPICS_PER_PAGE, count=category.topic_count)
+
+
+def category_topics(*, category: Category) -> CountedPaginator:
+    """The category's topics, paginated; a page's topics: ``page_topics``."""
+    return CountedPaginator(
+        Built(lambda: _category_topics(category)), TOPICS_PER_PAGE, count=category.topic_count
+    )
+
+
+def page_topics(page, *, category: Category) -> list[Topic]:
+    """The topics of *page* (of ``category_topics``), with their authors: the first pages
+    through SQL compiled once, a deep one as ``ordrom.pagination.page_rows`` reads it."""
+    offset = (page.number - 1) * page.paginator.per_page
+    if offset < pagination.DEEP_OFFSET:
+        return _CATEGORY_TOPICS(category=category.pk, limit=page.paginator.per_page, offset=offset)
+    return list(pagination.page_rows(page))
+
+
+# The category page's two questions, SQL compiled once.
+_ACTIVE_CATEGORY = PreparedModels(
+    lambda slug: Category.objects.filter(slug=slug, is_active=True), texts=["slug"]
+)
+_CATEGORY_TOPICS = PreparedModels(_category_topics, ints=["category"], sliced=True)
 
 
 def is_moderator(user) -> bool:
@@ -187,7 +198,7 @@ _VISITOR_POST_COUNT = PreparedCount(
 
 def topic_posts(*, topic: Topic, viewer) -> Paginator:
     """The viewer's pages of the topic; a page's posts: ``page_posts``."""
-    posts = _topic_posts(_readable_posts(viewer), topic)
+    posts = Built(lambda: _topic_posts(_readable_posts(viewer), topic))
     if not viewer.is_authenticated:
         count = _VISITOR_POST_COUNT(topic=topic.pk)
     elif not is_moderator(viewer):

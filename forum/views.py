@@ -33,7 +33,6 @@ from forum.forms import (
 )
 from forum.models import Category, Post, Topic
 from ordrom import notifications
-from ordrom.pagination import page_rows
 from ordrom.roles import member_required
 from pages import lookups
 
@@ -165,7 +164,9 @@ def category_detail(request, slug: str):
         {
             "category": category,
             "page_obj": page,
-            "topic_rows": fragments.rendered_topic_rows(page_rows(page)),
+            "topic_rows": fragments.rendered_topic_rows(
+                selectors.page_topics(page, category=category)
+            ),
             "suspended_until": _suspended_until(request),
         },
     )

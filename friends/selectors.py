@@ -34,6 +34,7 @@ from friends.models import (
 )
 from ordrom import cache_versions, pagination
 from ordrom.kept import Recent
+from ordrom.pagination import Built, CountedPaginator
 from ordrom.prepared import PreparedBatch, PreparedCounts, PreparedModels, PreparedValues
 
 
@@ -118,18 +119,6 @@ _PAGE_INTERESTS = PreparedValues(
 
 BROWSE_COUNT_SECONDS = 60
 BROWSE_COUNT_VERSION_KEY = "friends:browse-count:version"
-
-
-class CountedPaginator(Paginator):
-    """A paginator told its count instead of running COUNT(*) over every listed profile."""
-
-    def __init__(self, object_list, per_page, *, count: int, **kwargs):
-        super().__init__(object_list, per_page, **kwargs)
-        self._known_count = count
-
-    @cached_property
-    def count(self) -> int:
-        return self._known_count
 
 
 _NOT_KEPT = object()
@@ -421,16 +410,6 @@ def _card_fields(profiles: QuerySet[Profile]) -> QuerySet[Profile]:
     )
 
 
-class _Built:
-    """A queryset built when a page first slices it."""
-
-    def __init__(self, build: Callable[[], QuerySet]):
-        self._build = build
-
-    def __getitem__(self, index):
-        return self._build()[index]
-
-
 class BrowsePaginator(CountedPaginator):
     """The browse pages. A deep page's twenty ids come from the listing's index first
     (*listed*, without the member names), and its cards are then read by id alone
@@ -439,7 +418,7 @@ class BrowsePaginator(CountedPaginator):
     is read through it; *prepared*: a ``PreparedListing`` that reads the pages instead."""
 
     def __init__(self, listed: Callable[[], QuerySet], per_page, *, count: int, prepared=None):
-        super().__init__(_Built(lambda: _card_fields(self.listed)), per_page, count=count)
+        super().__init__(Built(lambda: _card_fields(self.listed)), per_page, count=count)
         self._build_listed = listed
         self.prepared = prepared
 
