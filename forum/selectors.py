@@ -10,7 +10,8 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import BooleanField, Count, F, Func, Prefetch, Q, QuerySet, Value
+from django.db.models import BooleanField, Count, Exists, F, Func, Prefetch, Q, QuerySet, Value
+from django.utils import timezone
 
 from forum.models import (
     Category,
@@ -56,8 +57,22 @@ def category_list() -> QuerySet[Category]:
     return Category.objects.filter(is_active=True)
 
 
-def category_for_slug(*, slug: str) -> Category:
-    found = _ACTIVE_CATEGORY(slug=slug)
+def _viewer_suspended(viewer, now):
+    """Whether the member *viewer* (an id; 0 for a visitor) may not write at *now*: asked
+    in the same query as the category or topic a page opens (``viewer_suspended``)."""
+    return Exists(Standing.objects.filter(member=viewer, suspended_until__gt=now))
+
+
+def _viewer_values(viewer, now) -> dict:
+    return {
+        "viewer": viewer.pk if viewer.is_authenticated else 0,
+        "now": now or timezone.now(),
+    }
+
+
+def category_for_slug(*, slug: str, viewer, now=None) -> Category:
+    """An active category, with ``viewer_suspended`` (``_viewer_suspended``)."""
+    found = _ACTIVE_CATEGORY(slug=slug, **_viewer_values(viewer, now))
     if not found:
         raise Category.DoesNotExist
     return found[0]
@@ -89,7 +104,12 @@ def page_topics(page, *, category: Category) -> list[Topic]:
 
 # The category page's two questions, SQL compiled once.
 _ACTIVE_CATEGORY = PreparedModels(
-    lambda slug: Category.objects.filter(slug=slug, is_active=True), texts=["slug"]
+    lambda slug, viewer, now: Category.objects.filter(slug=slug, is_active=True).annotate(
+        viewer_suspended=_viewer_suspended(viewer, now)
+    ),
+    texts=["slug"],
+    ints=["viewer"],
+    datetimes=["now"],
 )
 _CATEGORY_TOPICS = PreparedModels(_category_topics, ints=["category"], sliced=True)
 
@@ -99,19 +119,21 @@ def is_moderator(user) -> bool:
 
 
 _TOPIC_IN_ACTIVE_CATEGORY = PreparedModels(
-    lambda topic_id: Topic.objects.select_related("category").filter(
-        pk=topic_id, category__is_active=True
-    ),
-    ints=["topic_id"],
+    lambda topic_id, viewer, now: Topic.objects.select_related("category")
+    .filter(pk=topic_id, category__is_active=True)
+    .annotate(viewer_suspended=_viewer_suspended(viewer, now)),
+    ints=["topic_id", "viewer"],
+    datetimes=["now"],
 )
 
 
-def topic_for_reader(*, topic_id: int, viewer) -> Topic:
+def topic_for_reader(*, topic_id: int, viewer, now=None) -> Topic:
     """A topic the viewer may read: visible ones for everyone; one whose first post is still
-    held only for its author and moderators. Raises Topic.DoesNotExist otherwise."""
+    held only for its author and moderators. Raises Topic.DoesNotExist otherwise. With
+    ``viewer_suspended`` (``_viewer_suspended``)."""
     if not 0 < int(topic_id) <= MAX_ID:  # an id no row can have (the ORM answers the same)
         raise Topic.DoesNotExist
-    found = _TOPIC_IN_ACTIVE_CATEGORY(topic_id=int(topic_id))
+    found = _TOPIC_IN_ACTIVE_CATEGORY(topic_id=int(topic_id), **_viewer_values(viewer, now))
     if not found:
         raise Topic.DoesNotExist
     topic = found[0]

@@ -63,10 +63,14 @@ def _now():
     return timezone.now()
 
 
-def _suspended_until(request) -> str | None:
-    """When the member may write again, as people read it; None when they may write."""
+def _suspended_until(request, suspended: bool | None = None) -> str | None:
+    """When the member may write again, as people read it; None when they may write.
+    *suspended*: whether they may not, when the page read it already (``viewer_suspended``
+    of the category or topic it opened)."""
     now = _now()
-    if not selectors.is_suspended(request.user, now):
+    if suspended is None:
+        suspended = selectors.is_suspended(request.user, now)
+    if not suspended:
         return None
     standing = selectors.standing_of(request.user)
     if standing is None or not standing.is_suspended(now):
@@ -99,7 +103,7 @@ def _post_url(request, post: Post) -> str:
 
 def _topic_or_404(request, topic_id: int) -> Topic:
     try:
-        return selectors.topic_for_reader(topic_id=topic_id, viewer=request.user)
+        return selectors.topic_for_reader(topic_id=topic_id, viewer=request.user, now=_now())
     except Topic.DoesNotExist:
         raise Http404 from None
 
@@ -153,7 +157,7 @@ def forum_rules(request):
 @require_http_methods(["GET"])
 def category_detail(request, slug: str):
     try:
-        category = selectors.category_for_slug(slug=slug)
+        category = selectors.category_for_slug(slug=slug, viewer=request.user, now=_now())
     except Category.DoesNotExist:
         raise Http404 from None
     paginator = selectors.category_topics(category=category)
@@ -167,7 +171,7 @@ def category_detail(request, slug: str):
             "topic_rows": fragments.rendered_topic_rows(
                 selectors.page_topics(page, category=category)
             ),
-            "suspended_until": _suspended_until(request),
+            "suspended_until": _suspended_until(request, category.viewer_suspended),
         },
     )
 
@@ -204,7 +208,7 @@ def _topic_page(request, topic: Topic, *, reply_form=None, status=200):
                 fragments.blank_form_fields(ReplyForm) if reply_form is None else None
             ),
             "report_reasons": report_reasons,
-            "suspended_until": _suspended_until(request),
+            "suspended_until": _suspended_until(request, getattr(topic, "viewer_suspended", None)),
             "show_crisis_help": request.session.pop(CRISIS_SESSION_KEY, False),
             "is_moderator": is_moderator,
         },
@@ -224,7 +228,7 @@ def topic_detail(request, topic_id: int):
 @require_http_methods(["GET", "POST"])
 def topic_new(request, slug: str):
     try:
-        category = selectors.category_for_slug(slug=slug)
+        category = selectors.category_for_slug(slug=slug, viewer=request.user, now=_now())
     except Category.DoesNotExist:
         raise Http404 from None
     form = TopicForm(request.POST or None)
@@ -246,7 +250,11 @@ def topic_new(request, slug: str):
     return render(
         request,
         "forum/topic_new.html",
-        {"category": category, "form": form, "suspended_until": _suspended_until(request)},
+        {
+            "category": category,
+            "form": form,
+            "suspended_until": _suspended_until(request, category.viewer_suspended),
+        },
     )
 
 

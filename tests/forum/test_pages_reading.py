@@ -240,6 +240,11 @@ def test_suspended_member_reads_and_sees_until_when(member, member_client, topic
     assert "you cannot write in it until" in category_page
     assert f'action="/forum/t/{topic.pk}/reply/"' not in topic_page
 
+    member.forum_standing.suspended_until = timezone.now() - timezone.timedelta(minutes=1)
+    member.forum_standing.save()
+    for url in (f"/forum/t/{topic.pk}/", "/forum/proverommet/"):
+        assert "you cannot write in it until" not in member_client.get(url).content.decode()
+
 
 def test_locked_topic_shows_no_reply_form(member_client, topic):
     Topic.objects.filter(pk=topic.pk).update(is_locked=True)
