@@ -21,5 +21,5 @@ class LettersConfig(AppConfig):
         sweeps.register("letters.close_quiet_threads", tasks.close_quiet_threads)
         sweeps.register("letters.retention", tasks.delete_expired_threads)
         sweeps.register("letters.deadline_digest", tasks.send_deadline_digest)
-        post_save.connect(selectors.forget_topics, sender=Topic, dispatch_uid="topic-saved")
-        post_delete.connect(selectors.forget_topics, sender=Topic, dispatch_uid="topic-deleted")
+        post_save.connect(selectors.forget_queue, sender=Topic, dispatch_uid="topic-saved")
+        post_delete.connect(selectors.forget_queue, sender=Topic, dispatch_uid="topic-deleted")

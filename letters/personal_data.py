@@ -1,9 +1,8 @@
 """The letters section of a member's data export and erasure (ordrom.personal_data)."""
 
-from django.db import transaction
 
 from letters.models import Letter, Thread
-from letters.selectors import forget_queue_counts
+from letters.selectors import forget_queue
 
 
 def export_letters(user) -> list[dict]:
@@ -49,7 +48,6 @@ def erase_letters(user) -> None:
     # (SET_NULL) and keep only what the statistics count.
     Letter.objects.filter(thread__writer=user).delete()
     Thread.objects.filter(writer=user).delete()
-    # The supervisors' queue keeps its counts and pages for a few seconds: forget them now and
-    # after the commit, so no page shows a deleted member's letter (letters.services).
-    forget_queue_counts()
-    transaction.on_commit(forget_queue_counts)
+    # The supervisors' queue keeps its counts and pages for a few seconds: forgotten, so no
+    # page shows a deleted member's letter.
+    forget_queue()

@@ -286,9 +286,11 @@ def queue_topics(*, now: dt.datetime, version: int | None = None) -> list[Topic]
     return topics
 
 
-def forget_topics(**kwargs) -> None:
-    """Signal receiver: a letter topic changed; the queue's topics and rows (which show its
-    name) are forgotten now and after the commit."""
+def forget_queue(**kwargs) -> None:
+    """What the queue keeps (counts, rows, topics), forgotten now (this request's next
+    read) and again after the commit (a read by another request between the two could have
+    kept the old state). Called by every service that changes the queue, and a signal
+    receiver for a letter topic saved or deleted (its name is in the rows)."""
     forget_queue_counts()
     transaction.on_commit(forget_queue_counts)
 

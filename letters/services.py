@@ -28,12 +28,9 @@ def _changes_queue(service):
     @functools.wraps(service)
     def wrapper(*args, **kwargs):
         result = service(*args, **kwargs)
-        from letters.selectors import forget_queue_counts
+        from letters.selectors import forget_queue
 
-        # Now (this request's next read) and after the commit (a read by another request
-        # between the two could have cached the old counts).
-        forget_queue_counts()
-        transaction.on_commit(forget_queue_counts)
+        forget_queue()
         return result
 
     return wrapper

@@ -26,9 +26,13 @@ def _user_permissions(user):
     return Permission.objects.filter(user=user)
 
 
+def _codes(permissions):
+    return permissions.values_list("content_type__app_label", "codename").order_by()
+
+
 def own_permissions(user):
     """What *user* may do themselves (not through a group), as ``(app_label, codename)``."""
-    return _user_permissions(user).values_list("content_type__app_label", "codename").order_by()
+    return _codes(_user_permissions(user))
 
 
 def keep_own_permissions(user, rows) -> None:
@@ -46,12 +50,7 @@ def _group_permissions(user):
 
 _QUERIES = {
     "user": PreparedValues(own_permissions, ints=["user"]),
-    "group": PreparedValues(
-        lambda user: _group_permissions(user)
-        .values_list("content_type__app_label", "codename")
-        .order_by(),
-        ints=["user"],
-    ),
+    "group": PreparedValues(lambda user: _codes(_group_permissions(user)), ints=["user"]),
 }
 
 

@@ -67,13 +67,13 @@ def read_for_staff_area(user) -> None:
     ``role_names``), whether they have an authenticator (``has_two_factor``) and their own
     permissions (ordrom.auth_backends), in one round trip, kept on the user object for this
     request."""
+    from ordrom.auth_backends import keep_own_permissions
+
     if not user.is_authenticated or hasattr(user, "_ordrom_roles"):
         return
     (groups, permissions), (unread, authenticators) = _STAFF_AREA(user=user.pk)
     user._ordrom_roles = frozenset(name for (name,) in groups)
     user._ordrom_unread, user._ordrom_totp = unread, authenticators
-    from ordrom.auth_backends import keep_own_permissions
-
     keep_own_permissions(user, permissions)
 
 
