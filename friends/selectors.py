@@ -79,11 +79,7 @@ def interests_in_order(*, version: int | None = None) -> list[Interest]:
     or deleting an interest bumps (``forget_interests``). *version*: ``browse_version()``."""
     if version is None:
         version = browse_version()
-    interests = _interests_kept.get(version)
-    if interests is None:
-        interests = list(Interest.objects.all())
-        _interests_kept.set(version, interests)
-    return interests
+    return _interests_kept.get_or_set(version, lambda: list(Interest.objects.all()))
 
 
 def forget_interests(**kwargs) -> None:

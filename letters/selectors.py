@@ -279,11 +279,7 @@ def queue_topics(*, now: dt.datetime, version: int | None = None) -> list[Topic]
     process, up to 15 seconds per minute of *now*, under the shared version), and forgotten
     at once when a topic is saved or deleted (``LettersConfig.ready``)."""
     key = _queue_counts_key(now, "queue-topics", version)
-    topics = _kept_pages.get(key)
-    if topics is None:
-        topics = list(Topic.objects.all())
-        _kept_pages.set(key, topics)
-    return topics
+    return _kept_pages.get_or_set(key, lambda: list(Topic.objects.all()))
 
 
 def forget_queue(**kwargs) -> None:

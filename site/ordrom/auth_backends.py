@@ -80,11 +80,10 @@ def _group_permissions_of(user) -> set[str]:
     if not groups:
         return set()
     key = (cache_versions.current(GROUP_PERMISSIONS_VERSION_KEY), groups)
-    permissions = _group_permissions_kept.get(key)
-    if permissions is None:
-        rows = _QUERIES["group"](user=user.pk)
-        permissions = frozenset(f"{app}.{codename}" for app, codename in rows)
-        _group_permissions_kept.set(key, permissions)
+    permissions = _group_permissions_kept.get_or_set(
+        key,
+        lambda: frozenset(f"{app}.{codename}" for app, codename in _QUERIES["group"](user=user.pk)),
+    )
     return set(permissions)
 
 

@@ -85,6 +85,14 @@ class Recent:
     def set(self, key: Hashable, value) -> None:
         self.set_many({key: value})
 
+    def get_or_set(self, key: Hashable, build: Callable[[], object]):
+        """The value kept under *key*, or ``build()`` kept from now on."""
+        value = self.get(key)
+        if value is None:
+            value = build()
+            self.set(key, value)
+        return value
+
     def set_many(self, values: dict) -> None:
         now = time.monotonic()
         with self._lock:
