@@ -5,6 +5,9 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+# make test runs in this many processes (pytest-xdist; each has its own test database, and
+# its own Redis database through the tests/worker_env.py plugin). TEST_WORKERS=0: one process.
+TEST_WORKERS ?= 2
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 STAMP := $(VENV)/.installed
@@ -40,9 +43,9 @@ run: install
 	$(BIN)/daphne --access-log /dev/null -b $(HOST) -p $(PORT) ordrom.asgi:application
 
 ## The whole pytest suite except the browser tests (SQLite + in-memory layer unless
-## DATABASE_URL / REDIS_URL are set).
+## DATABASE_URL / REDIS_URL are set), in TEST_WORKERS processes.
 test: install
-	$(BIN)/python -m pytest -m "not e2e" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m "not e2e" -n $(TEST_WORKERS) -p tests.worker_env $(PYTEST_ARGS)
 
 ## Real-browser tests: Playwright driving Debian's Chromium (/usr/bin/chromium).
 e2e: install $(NODE_STAMP)

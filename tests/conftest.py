@@ -71,6 +71,18 @@ def _role_groups(request):
         Group.objects.get_or_create(name=role.value)
 
 
+@pytest.fixture(autouse=True)
+def _chat_threads_closed():
+    """The chat's database threads (chat.consumers, used by every socket test, the chat's,
+    the group rooms' and the authorisation matrix's) keep their connections between calls;
+    drop them after each test, so none holds the test database when it is flushed or dropped
+    (under ``-n 2`` a worker's last test may be any of them)."""
+    yield
+    from chat.consumers import close_chat_pool
+
+    close_chat_pool()
+
+
 def make_user(
     username: str | None = None,
     *,
