@@ -78,6 +78,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from asgiref.sync import async_to_sync, sync_to_async
+from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from channels.layers import get_channel_layer
 from django.core.cache import DEFAULT_CACHE_ALIAS, caches
@@ -318,6 +319,18 @@ class OrdromSocket(AsyncJsonWebsocketConsumer):
 
     async def on_ping(self) -> None:
         """Runs on every ``{"type": "ping"}`` (clients send one every 30 s): presence."""
+
+    async def dispatch(self, message):
+        """Channels' dispatch without the ``aclose_old_connections()`` it awaits before every
+        handler (Channels 4.2+). That call hops to the one thread Channels keeps for
+        thread-sensitive work, for each frame and each channel-layer event: three hops per chat
+        message, and every socket of the process queued behind whatever that thread was
+        doing. Nothing here touches a connection outside ``database_sync_to_async`` (the
+        chat's pool included), which closes stale connections before and after each call."""
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     # Helpers ------------------------------------------------------------------------------
     async def join(self, group: str) -> None:

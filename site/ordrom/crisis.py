@@ -9,6 +9,7 @@ and accent-insensitive, so "selvmordstanker" matches "selvmord" but "kunstig" do
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -53,18 +54,35 @@ def _fold(text: str) -> str:
 
 def parse_word_list(text: str) -> list[str]:
     """One word or phrase per line; blank lines and lines starting with # are ignored."""
-    return [
-        line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")
-    ]
+    return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+@functools.lru_cache(maxsize=64)
+def _patterns(words: tuple[str, ...]) -> tuple[re.Pattern | None, tuple[tuple[str, re.Pattern]]]:
+    """(one pattern for "any of them", each word's own), compiled once per list: every chat
+    message is checked, and folding and compiling thirty phrases each time was most of it."""
+    each = tuple(
+        (word, re.compile(r"(?<!\w)" + re.escape(_fold(word.strip()))))
+        for word in words
+        if word.strip()
+    )
+    if not each:
+        return None, ()
+    alternatives = "|".join(pattern.pattern.removeprefix(r"(?<!\w)") for _word, pattern in each)
+    return re.compile(r"(?<!\w)(?:" + alternatives + ")"), each
 
 
 def find_crisis_words(text: str, words: Iterable[str] = DEFAULT_WORDS) -> list[str]:
     """The listed words or phrases that occur in *text*, each once, in list order."""
+    any_word, each = _patterns(tuple(words))
     folded = _fold(text)
+    # A search for the alternatives finds a match wherever any one word would: most texts
+    # hold none, and are done after one search.
+    if any_word is None or not any_word.search(folded):
+        return []
     found = []
-    for word in words:
-        pattern = r"(?<!\w)" + re.escape(_fold(word.strip()))
-        if word.strip() and re.search(pattern, folded) and word not in found:
+    for word, pattern in each:
+        if word not in found and pattern.search(folded):
             found.append(word)
     return found
 
