@@ -49,7 +49,7 @@ test: install
 
 ## Real-browser tests: Playwright driving Debian's Chromium (/usr/bin/chromium).
 e2e: install $(NODE_STAMP)
-	$(BIN)/python -m pytest -m e2e tests/e2e $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m e2e tests/e2e --durations=12 $(PYTEST_ARGS)
 
 ## The production shape on this machine: nginx (TLS) → two daphne processes, PostgreSQL,
 ## Redis, db_worker and the sweep, DJANGO_ENV=production (see README, "Deployment").
