@@ -386,6 +386,7 @@ def _message_insert_fast(
     )
     reserve_params = [conversation_id, str(State.ACTIVE), author.pk]
     columns = "conversation_id, seq, sender, author_id, author_name, text, created_at, client_id"
+    after_seq = [sender, author.pk, author_name, text]  # then created_at, client_id
     try:
         with transaction.atomic():
             with connection.cursor() as cursor:
@@ -397,16 +398,7 @@ def _message_insert_fast(
                         f"INSERT INTO {messages} ({columns}, delivered_at) "
                         f"SELECT %s, reserved.seq, %s, %s, %s, %s, %s, %s, NULL FROM reserved "
                         "ON CONFLICT DO NOTHING RETURNING id, seq",
-                        [
-                            *reserve_params,
-                            conversation_id,
-                            sender,
-                            author.pk,
-                            author_name,
-                            text,
-                            now,
-                            client_id,
-                        ],
+                        [*reserve_params, conversation_id, *after_seq, now, client_id],
                     )
                     row = cursor.fetchone()
                     if row is None:
@@ -430,10 +422,7 @@ def _message_insert_fast(
                             [
                                 conversation_id,
                                 seq,
-                                sender,
-                                author.pk,
-                                author_name,
-                                text,
+                                *after_seq,
                                 connection.ops.adapt_datetimefield_value(now),
                                 client_id,
                             ],

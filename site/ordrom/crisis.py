@@ -61,15 +61,11 @@ def parse_word_list(text: str) -> list[str]:
 def _patterns(words: tuple[str, ...]) -> tuple[re.Pattern | None, tuple[tuple[str, re.Pattern]]]:
     """(one pattern for "any of them", each word's own), compiled once per list: every chat
     message is checked, and folding and compiling thirty phrases each time was most of it."""
-    each = tuple(
-        (word, re.compile(r"(?<!\w)" + re.escape(_fold(word.strip()))))
-        for word in words
-        if word.strip()
-    )
-    if not each:
+    escaped = [(word, re.escape(_fold(word.strip()))) for word in words if word.strip()]
+    if not escaped:
         return None, ()
-    alternatives = "|".join(pattern.pattern.removeprefix(r"(?<!\w)") for _word, pattern in each)
-    return re.compile(r"(?<!\w)(?:" + alternatives + ")"), each
+    each = tuple((word, re.compile(r"(?<!\w)" + text)) for word, text in escaped)
+    return re.compile(r"(?<!\w)(?:" + "|".join(text for _word, text in escaped) + ")"), each
 
 
 def find_crisis_words(text: str, words: Iterable[str] = DEFAULT_WORDS) -> list[str]:
