@@ -15,21 +15,26 @@ reader, and its key is a digest of those values.
 
 They are kept in the process that rendered them, never in the shared cache: a part holds a
 member's words and pseudonym, which have no business in Redis (it may write them to disk), as
-the reply queue keeps its pages. A second process renders a post once for itself.
+the reply queue keeps its pages. A second process renders a post once for itself. When words
+are taken away, every process forgets the parts that held them, at its next page of the
+forum: the keys to forget go through the shared cache (digests, which name no words).
 """
 
 from __future__ import annotations
 
 import hashlib
+import threading
 from itertools import product
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 
+from ordrom import cache_versions
 from ordrom.kept import KeptHtml, Recent
 
 TEMPLATE = "forum/includes/post.html"
@@ -91,6 +96,7 @@ def rendered_posts(request, posts, *, topic, report_reasons, is_moderator: bool)
     """The HTML of *posts* (with ``is_own`` and ``recognised_by_viewer`` set) for this reader."""
     signed_in = request.user.is_authenticated
     keys = [_key(p, signed_in=signed_in, is_moderator=is_moderator) for p in posts]
+    catch_up()
     found = _recent.get_many(keys)
     missing = {}
     for key, post in zip(keys, posts, strict=True):
@@ -137,6 +143,7 @@ def rendered_topic_rows(topics) -> list[str]:
     """The HTML of a category page's rows for *topics* (with their authors selected)."""
     language, zone = translation.get_language(), timezone.get_current_timezone_name()
     keys = [_topic_row_key(topic, language, zone) for topic in topics]
+    catch_up()
     found = _recent.get_many(keys)
     missing = {
         key: render_to_string(TOPIC_ROW_TEMPLATE, {"topic": topic})
@@ -154,8 +161,65 @@ def rendered_topic_rows(topics) -> list[str]:
 # out. When words are taken away (a member leaves, deletes or edits a post, a moderator hides
 # or edits one: "phone number removed"), this process forgets the parts of the post as it was
 # at once, for every kind of reader and every language, and again after the commit (before
-# it, a reader could render the old post again). Other processes' copies are never shown
-# again (nothing renders the old post) and go within KEPT_SECONDS.
+# it, a reader could render the old post again).
+#
+# Other processes (the other daphne processes behind nginx) never show an old part again, but
+# would keep it in memory for up to KEPT_SECONDS. So after the commit the keys are also
+# published through the shared cache: a counter (FORGOTTEN_VERSION_KEY) counts the
+# publications (ordrom.cache_versions: drawn at random when missing), and publication N holds
+# its keys under FORGOTTEN_KEY % N for KEPT_SECONDS (after that, the parts have gone by
+# themselves). Each process reads the counter before it looks up a part (one cache round
+# trip, ``catch_up``) and forgets the keys of every
+# publication since the last it saw. When it cannot tell what it missed (a publication gone
+# or not yet written, too many at once, the counter lost with a restarted Redis), it forgets
+# every part it keeps: a forum page then renders its posts once more, and no word outlives
+# its post. While Redis is down nothing can be published, and other processes' copies go
+# within KEPT_SECONDS as before.
+
+FORGOTTEN_VERSION_KEY = "forum:parts-forgotten"
+FORGOTTEN_KEY = "forum:parts-forgotten:%d"
+# More publications than this since a process last looked, or more keys in one (a member
+# with thousands of posts leaving), and everything kept is forgotten instead.
+FORGOTTEN_CATCH_UP_LIMIT = 64
+FORGOTTEN_KEYS_LIMIT = 5_000
+_ALL = "all"
+_seen_lock = threading.Lock()
+_seen = [None]  # the last publication this process has caught up with
+
+
+def _publish(keys: list[str]) -> None:
+    """Tell every process to forget *keys* (after the commit that took the words away)."""
+    try:
+        version = cache.incr(FORGOTTEN_VERSION_KEY)
+    except ValueError:  # lost with a restarted Redis: a new counter, drawn at random
+        cache_versions.current(FORGOTTEN_VERSION_KEY)
+        try:
+            version = cache.incr(FORGOTTEN_VERSION_KEY)
+        except ValueError:
+            return
+    value = keys if len(keys) <= FORGOTTEN_KEYS_LIMIT else _ALL
+    cache.set(FORGOTTEN_KEY % version, value, KEPT_SECONDS)
+
+
+def catch_up() -> None:
+    """Forget here what other processes have published since this one last looked."""
+    version = cache_versions.current(FORGOTTEN_VERSION_KEY)
+    with _seen_lock:
+        seen = _seen[0]
+        if version == seen:
+            return
+        _seen[0] = version
+    missed = version - seen if isinstance(version, int) and isinstance(seen, int) else 0
+    if not 0 < missed <= FORGOTTEN_CATCH_UP_LIMIT:
+        # This process's first look (nothing kept yet), or the counter was lost with Redis
+        # (drawn anew at random) or jumped: what was published meanwhile is unknown.
+        _recent.clear()
+        return
+    published = cache.get_many([FORGOTTEN_KEY % n for n in range(seen + 1, version + 1)])
+    if len(published) < missed or _ALL in published.values():
+        _recent.clear()
+        return
+    _recent.delete_many([key for keys in published.values() for key in keys])
 
 
 def _languages() -> list[str]:
@@ -196,7 +260,12 @@ def forget(keys: list[str]) -> None:
     keys = list(keys)
     if keys:
         _recent.delete_many(keys)
-        transaction.on_commit(lambda: _recent.delete_many(keys))
+
+        def after_commit() -> None:
+            _recent.delete_many(keys)
+            _publish(keys)
+
+        transaction.on_commit(after_commit)
 
 
 def forget_posts(posts) -> None:

@@ -255,3 +255,90 @@ def test_a_deleted_member_s_words_and_name_are_forgotten_with_the_account(
         assert not kept_in_process(text)
     page = reader(other_member).get(f"/forum/t/{topic.pk}/").content.decode()
     assert "Du er ikke alene." in page and PHONE not in page
+
+
+def as_another_process(kept: dict, seen) -> None:
+    """This process's kept parts and last publication seen set back to *kept* and *seen*:
+    what another daphne process, which rendered the same pages, still holds."""
+    from forum import fragments
+
+    with fragments._recent._lock:
+        fragments._recent._items.clear()
+        fragments._recent._items.update(kept)
+    fragments._seen[0] = seen
+
+
+def snapshot():
+    from forum import fragments
+
+    with fragments._recent._lock:
+        return dict(fragments._recent._items), fragments._seen[0]
+
+
+def test_another_process_forgets_a_moderated_number_at_its_next_forum_page(
+    topic, member, other_member, moderator, nothing_kept, django_capture_on_commit_callbacks
+):
+    """Behind nginx run several processes; each keeps the parts it rendered. When a moderator
+    removes a phone number in one, the others forget the old parts when they next serve a
+    forum page, not ten minutes later, and keep every other part."""
+    post = reply(member, topic, body=f"Jeg er alene i kveld, {PHONE}.")
+    reply(other_member, topic, body="Du er ikke alene i kveld.")
+    read_by_everyone(topic, reader(member), reader(other_member), reader(moderator))
+    other_process = snapshot()
+    assert kept_in_process(PHONE)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.post_moderator_edit(
+            post=post, by=moderator, body="Skrevet om.", note="Telefonnummer fjernet",
+            now=timezone.now(),
+        )
+    as_another_process(*other_process)
+    assert kept_in_process(PHONE)  # the other process, before its next page
+
+    assert Client().get(f"/forum/{topic.category.slug}/").status_code == 200
+    assert not kept_in_process(PHONE)
+    assert kept_in_process("Du er ikke alene i kveld.")  # what was not taken away stays
+
+
+def test_another_process_forgets_a_deleted_member_s_words_and_name(
+    member, other_member, moderator, nothing_kept, django_capture_on_commit_callbacks
+):
+    from accounts.services import account_delete
+
+    trust(member)
+    trust(other_member)
+    title = "Ingen vet hvem jeg er"
+    topic = start_topic(member, make_category(), title=title, body=f"Hei, {PHONE}.").topic
+    reply(other_member, topic, body="Du er ikke alene.")
+    read_by_everyone(topic, reader(member), reader(other_member), reader(moderator))
+    other_process = snapshot()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        account_delete(user=member)
+    as_another_process(*other_process)
+
+    assert reader(other_member).get(f"/forum/t/{topic.pk}/").status_code == 200
+    for text in (PHONE, title, member.username):
+        assert not kept_in_process(text), text
+
+
+def test_a_process_that_cannot_tell_what_it_missed_forgets_everything(
+    topic, member, other_member, moderator, nothing_kept, django_capture_on_commit_callbacks
+):
+    """A publication it never read has gone (its time ran out, or Redis restarted): the
+    process cannot know which parts it named, so it keeps none."""
+    from django.core.cache import cache
+
+    from forum import fragments
+
+    post = reply(member, topic, body=f"Jeg er alene i kveld, {PHONE}.")
+    read_by_everyone(topic, reader(member), reader(other_member))
+    other_process = snapshot()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.post_hide(post=post, by=moderator, reason="Kontaktinfo", now=timezone.now())
+    cache.delete(fragments.FORGOTTEN_KEY % cache.get(fragments.FORGOTTEN_VERSION_KEY))
+    as_another_process(*other_process)
+
+    assert Client().get(f"/forum/t/{topic.pk}/").status_code == 200
+    assert not kept_in_process(PHONE)
+    assert not kept_in_process("Lange kvelder")  # the category rows went too
