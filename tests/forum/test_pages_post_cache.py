@@ -183,6 +183,24 @@ def read_by_everyone(topic, *clients) -> None:
             assert client.get(f"/forum/{topic.category.slug}/").status_code == 200
 
 
+def as_another_process(kept: dict, seen) -> None:
+    """This process's kept parts and last publication seen set back to *kept* and *seen*:
+    what another daphne process, which rendered the same pages, still holds."""
+    from forum import fragments
+
+    with fragments._recent._lock:
+        fragments._recent._items.clear()
+        fragments._recent._items.update(kept)
+    fragments._seen[0] = seen
+
+
+def snapshot():
+    from forum import fragments
+
+    with fragments._recent._lock:
+        return dict(fragments._recent._items), fragments._seen[0]
+
+
 PHONE = "ring meg 41 23 45 67"
 
 
@@ -233,9 +251,12 @@ def test_words_taken_away_from_a_post_are_forgotten_at_once(
     assert PHONE not in page
 
 
+@pytest.mark.parametrize("elsewhere", [False, True], ids=["this process", "another process"])
 def test_a_deleted_member_s_words_and_name_are_forgotten_with_the_account(
-    member, other_member, moderator, nothing_kept, django_capture_on_commit_callbacks
+    elsewhere, member, other_member, moderator, nothing_kept, django_capture_on_commit_callbacks
 ):
+    """Forgotten at once in the process that deleted the account; in another process that
+    kept the same parts, at its next forum page."""
     from accounts.services import account_delete
 
     trust(member)
@@ -247,32 +268,19 @@ def test_a_deleted_member_s_words_and_name_are_forgotten_with_the_account(
     for text in (PHONE, title, member.username):
         assert kept_in_process(text)
         assert not in_shared_cache(text)
+    other_process = snapshot()
 
     with django_capture_on_commit_callbacks(execute=True):
         account_delete(user=member)
+    if elsewhere:
+        as_another_process(*other_process)
+        assert kept_in_process(PHONE)  # before its next forum page
+        assert Client().get(f"/forum/{topic.category.slug}/").status_code == 200
 
     for text in (PHONE, title, member.username):
-        assert not kept_in_process(text)
+        assert not kept_in_process(text), text
     page = reader(other_member).get(f"/forum/t/{topic.pk}/").content.decode()
     assert "Du er ikke alene." in page and PHONE not in page
-
-
-def as_another_process(kept: dict, seen) -> None:
-    """This process's kept parts and last publication seen set back to *kept* and *seen*:
-    what another daphne process, which rendered the same pages, still holds."""
-    from forum import fragments
-
-    with fragments._recent._lock:
-        fragments._recent._items.clear()
-        fragments._recent._items.update(kept)
-    fragments._seen[0] = seen
-
-
-def snapshot():
-    from forum import fragments
-
-    with fragments._recent._lock:
-        return dict(fragments._recent._items), fragments._seen[0]
 
 
 def test_another_process_forgets_a_moderated_number_at_its_next_forum_page(
@@ -289,7 +297,10 @@ def test_another_process_forgets_a_moderated_number_at_its_next_forum_page(
 
     with django_capture_on_commit_callbacks(execute=True):
         services.post_moderator_edit(
-            post=post, by=moderator, body="Skrevet om.", note="Telefonnummer fjernet",
+            post=post,
+            by=moderator,
+            body="Skrevet om.",
+            note="Telefonnummer fjernet",
             now=timezone.now(),
         )
     as_another_process(*other_process)
@@ -298,28 +309,6 @@ def test_another_process_forgets_a_moderated_number_at_its_next_forum_page(
     assert Client().get(f"/forum/{topic.category.slug}/").status_code == 200
     assert not kept_in_process(PHONE)
     assert kept_in_process("Du er ikke alene i kveld.")  # what was not taken away stays
-
-
-def test_another_process_forgets_a_deleted_member_s_words_and_name(
-    member, other_member, moderator, nothing_kept, django_capture_on_commit_callbacks
-):
-    from accounts.services import account_delete
-
-    trust(member)
-    trust(other_member)
-    title = "Ingen vet hvem jeg er"
-    topic = start_topic(member, make_category(), title=title, body=f"Hei, {PHONE}.").topic
-    reply(other_member, topic, body="Du er ikke alene.")
-    read_by_everyone(topic, reader(member), reader(other_member), reader(moderator))
-    other_process = snapshot()
-
-    with django_capture_on_commit_callbacks(execute=True):
-        account_delete(user=member)
-    as_another_process(*other_process)
-
-    assert reader(other_member).get(f"/forum/t/{topic.pk}/").status_code == 200
-    for text in (PHONE, title, member.username):
-        assert not kept_in_process(text), text
 
 
 def test_a_process_that_cannot_tell_what_it_missed_forgets_everything(
