@@ -17,6 +17,7 @@ import secrets
 
 import pytest
 from chat_hours_support import chat_open_today_and_tomorrow, shell_code
+from people import watched_page
 from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.e2e
@@ -40,22 +41,6 @@ def remove_exceptions(server, note: str) -> None:
     )
 
 
-def second_page(browser, base_url, problems: list[str]) -> Page:
-    context = browser.new_context(base_url=base_url, locale="nb-NO", timezone_id="Europe/Oslo")
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    page.on(
-        "console",
-        lambda m: (
-            m.type == "error"
-            and not m.location.get("url", "").endswith("/favicon.ico")
-            and problems.append(f"console error on {page.url}: {m.text}")
-        ),
-    )
-    page.on("pageerror", lambda e: problems.append(f"uncaught error on {page.url}: {e}"))
-    return page
-
-
 def test_visitor_queues_supervisor_takes_both_write_visitor_reloads_supervisor_ends(
     page: Page, browser, base_url, live_server_e2e, staff_with_totp
 ):
@@ -65,7 +50,7 @@ def test_visitor_queues_supervisor_takes_both_write_visitor_reloads_supervisor_e
     open_chat_all_day(live_server_e2e, note)
     try:
         # --- The supervisor signs in with 2FA and opens the chat console ---------------------
-        staff = second_page(browser, base_url, problems)
+        staff = watched_page(browser, base_url, problems)
         staff_with_totp(staff, role="supervisor")
         staff.goto("/admin/chat/")
         console = staff.locator("[data-chat-console]")

@@ -13,6 +13,7 @@ import re
 import secrets
 
 import pytest
+from people import log_in, sign_up
 from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.e2e
@@ -20,25 +21,6 @@ pytestmark = pytest.mark.e2e
 PASSWORD = "lang-og-stille-natt-42"
 CATEGORY = "hverdagen"  # a default, post-moderated category
 TOPIC_ID = re.compile(r"/forum/t/(\d+)/")
-
-
-def sign_up(page: Page, pseudonym: str) -> None:
-    page.goto("/accounts/signup/")
-    form = page.locator("main form").filter(has=page.locator("#id_username"))
-    form.locator("#id_username").fill(pseudonym)
-    form.locator("input[name=password1]").fill(PASSWORD)
-    form.locator("input[name=password2]").fill(PASSWORD)
-    form.locator("button[type=submit]:not([form])").click()
-    expect(page.locator('header a[href="/accounts/"]')).to_contain_text(pseudonym)
-
-
-def log_in(page: Page, pseudonym: str) -> None:
-    page.goto("/accounts/login/")
-    form = page.locator("main form").filter(has=page.locator("#id_password"))
-    form.locator("#id_login").fill(pseudonym)
-    form.locator("#id_password").fill(PASSWORD)
-    form.locator("button[type=submit]:not([form])").click()
-    expect(page.locator('header a[href="/accounts/"]')).to_contain_text(pseudonym)
 
 
 def log_out(page: Page) -> None:
@@ -62,7 +44,7 @@ def test_member_posts_moderator_approves_another_replies_and_reports_moderator_r
     writer, replier = new_pseudonym("Kveldsstille"), new_pseudonym("Morgengry")
 
     # --- A new member starts a topic, and sees it wait for a moderator -------------------------
-    sign_up(page, writer)
+    sign_up(page, writer, PASSWORD)
     page.goto(f"/forum/{CATEGORY}/")
     page.locator(f'main a[href="/forum/{CATEGORY}/new/"]').first.click()
     form = page.locator(f'main form[action="/forum/{CATEGORY}/new/"]')
@@ -94,7 +76,7 @@ def test_member_posts_moderator_approves_another_replies_and_reports_moderator_r
     log_out(page)
 
     # --- Another member reads it, replies and reports it ----------------------------------------
-    sign_up(page, replier)
+    sign_up(page, replier, PASSWORD)
     page.goto(f"/forum/t/{topic_id}/")
     first = page.locator(f"article#post-{post_id}")
     expect(first).to_contain_text(first_text)
@@ -135,7 +117,7 @@ def test_member_posts_moderator_approves_another_replies_and_reports_moderator_r
     log_out(page)
 
     # --- The reply's author sees the reason and can change the post ----------------------------
-    log_in(page, replier)
+    log_in(page, replier, PASSWORD)
     page.goto(f"/forum/t/{topic_id}/")
     reply = page.locator(f"article#post-{reply_id}")
     expect(reply).to_have_class(re.compile(r"forum-post--returned"))

@@ -9,55 +9,16 @@ the texts compared are ones the test itself typed.
 
 from __future__ import annotations
 
-import os
 import re
 import secrets
 
 import pytest
+from people import sign_up, watched_page
 from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.e2e
 
 PASSWORD = "Lang-og-trygg-setning-42"
-
-
-# As the `context` fixture in conftest.py: prod-local's throw-away certificate, and members
-# pinned to daphne "a" (staff_with_totp moves a staff page to "b" itself).
-PROD_LOCAL = os.environ.get("ORDROM_E2E_PROD_LOCAL", "") == "1"
-
-
-def watched_page(browser, base_url: str, problems: list[str]) -> Page:
-    """A page in a context of its own, whose console errors fail the test like ``page``'s."""
-    context = browser.new_context(
-        base_url=base_url,
-        locale="nb-NO",
-        timezone_id="Europe/Oslo",
-        ignore_https_errors=PROD_LOCAL,
-    )
-    if PROD_LOCAL:
-        context.add_cookies([{"name": "ordrom_node", "value": "a", "url": base_url}])
-    context.set_default_timeout(15_000)
-    context.set_default_navigation_timeout(30_000)
-    page = context.new_page()
-
-    def on_console(message):
-        if message.type == "error" and not message.location.get("url", "").endswith("/favicon.ico"):
-            problems.append(f"console error on {page.url}: {message.text}")
-
-    page.on("console", on_console)
-    page.on("pageerror", lambda error: problems.append(f"uncaught error on {page.url}: {error}"))
-    return page
-
-
-def sign_up(page: Page, pseudonym: str) -> None:
-    page.goto("/")
-    page.locator('header a[href="/accounts/signup/"]').click()
-    form = page.locator("main form").filter(has=page.locator("#id_username"))
-    form.locator("#id_username").fill(pseudonym)
-    form.locator("input[name=password1]").fill(PASSWORD)
-    form.locator("input[name=password2]").fill(PASSWORD)
-    form.locator("button[type=submit]:not([form])").click()
-    expect(page.locator('header a[href="/accounts/"]')).to_contain_text(pseudonym)
 
 
 def make_profile(page: Page, *, age_band: str, region: str, about: str) -> None:
@@ -107,9 +68,9 @@ def test_two_members_meet_through_moderated_profiles_write_letters_and_one_block
 
     # --- Two members sign up and make their profiles -------------------------------------------
     page_b = watched_page(browser, base_url, page.ordrom_problems)
-    sign_up(page, anna)
+    sign_up(page, anna, PASSWORD)
     make_profile(page, age_band="26-35", region="oslo", about="Jeg liker musikk og lange turer.")
-    sign_up(page_b, bo)
+    sign_up(page_b, bo, PASSWORD)
     make_profile(page_b, age_band="36-50", region="vestland", about="Glad i plater og fjell.")
 
     # Not approved yet: Anna finds nobody and cannot ask anyone.

@@ -14,6 +14,7 @@ import re
 import secrets
 
 import pytest
+from people import sign_up, watched_page
 from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.e2e
@@ -58,26 +59,6 @@ GroupSession.objects.filter(pk={session_id}).update(
 """)
 
 
-def second_page(browser, base_url, problems: list[str]) -> Page:
-    context = browser.new_context(base_url=base_url, locale="nb-NO", timezone_id="Europe/Oslo")
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    page.on("console", lambda m: m.type == "error" and not m.location.get("url", "").endswith(
-        "/favicon.ico") and problems.append(f"console error on {page.url}: {m.text}"))
-    page.on("pageerror", lambda e: problems.append(f"uncaught error on {page.url}: {e}"))
-    return page
-
-
-def sign_up_member(page: Page, pseudonym: str) -> None:
-    page.goto("/accounts/signup/")
-    form = page.locator("main form").filter(has=page.locator("#id_username"))
-    form.locator("#id_username").fill(pseudonym)
-    form.locator("input[name=password1]").fill(PASSWORD)
-    form.locator("input[name=password2]").fill(PASSWORD)
-    form.locator("button[type=submit]:not([form])").click()
-    expect(page.locator('header a[href="/accounts/"]')).to_contain_text(pseudonym)
-
-
 def test_member_signs_up_supervisor_opens_room_both_write_supervisor_closes(
     page: Page, browser, base_url, live_server_e2e, staff_with_totp, new_pseudonym
 ):
@@ -89,8 +70,8 @@ def test_member_signs_up_supervisor_opens_room_both_write_supervisor_closes(
     session_id = schedule_series(live_server_e2e, staff.username, title)
 
     # --- A member signs up with a first name and a region ----------------------------------------
-    member = second_page(browser, base_url, problems)
-    sign_up_member(member, new_pseudonym("Samtale"))
+    member = watched_page(browser, base_url, problems)
+    sign_up(member, new_pseudonym("Samtale"), PASSWORD)
     member.goto("/chat/samtalerom/")
     card = member.locator("main li.groups-session").filter(has_text=title).first
     card.locator(f'a[href="/chat/samtalerom/{session_id}/"]').click()

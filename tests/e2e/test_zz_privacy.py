@@ -38,6 +38,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from chat_hours_support import chat_open_today_and_tomorrow, shell_code
+from people import log_in, sign_up, watched_page
 from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.e2e
@@ -321,41 +322,6 @@ def user_reference_columns() -> list[tuple[str, str]]:
 # --- The browser scenario ---
 
 
-def watched_page(browser, base_url: str, problems: list[str]) -> Page:
-    context = browser.new_context(base_url=base_url, locale="nb-NO", timezone_id="Europe/Oslo")
-    context.set_default_timeout(15_000)
-    context.set_default_navigation_timeout(30_000)
-    page = context.new_page()
-
-    def on_console(message):
-        if message.type == "error" and not message.location.get("url", "").endswith("/favicon.ico"):
-            problems.append(f"console error on {page.url}: {message.text}")
-
-    page.on("console", on_console)
-    page.on("pageerror", lambda error: problems.append(f"uncaught error on {page.url}: {error}"))
-    return page
-
-
-def sign_up(page: Page, pseudonym: str) -> None:
-    page.goto("/accounts/signup/")
-    form = page.locator("main form").filter(has=page.locator("#id_username"))
-    form.locator("#id_username").fill(pseudonym)
-    form.locator("input[name=password1]").fill(PASSWORD)
-    form.locator("input[name=password2]").fill(PASSWORD)
-    form.locator("button[type=submit]:not([form])").click()
-    expect(page.locator('header a[href="/accounts/"]')).to_contain_text(pseudonym)
-
-
-def log_in(page: Page, pseudonym: str, password: str) -> None:
-    """Sign in, landing on the account page."""
-    page.goto("/accounts/login/?next=/accounts/")
-    form = page.locator("main form").filter(has=page.locator("#id_password"))
-    form.locator("#id_login").fill(pseudonym)
-    form.locator("#id_password").fill(password)
-    form.locator("button[type=submit]:not([form])").click()
-    expect(page.locator('header a[href="/accounts/"]')).to_contain_text(pseudonym)
-
-
 def set_email(page: Page, email: str) -> None:
     page.goto("/accounts/")
     form = page.locator("main form").filter(has=page.locator("input[name=email]"))
@@ -519,9 +485,9 @@ def test_no_address_agent_or_email_is_kept_export_is_whole_and_deletion_leaves_n
 
     # --- Two members write in every app ------------------------------------------------------
     page_b = watched_page(browser, base_url, problems)
-    sign_up(page, ada)
+    sign_up(page, ada, PASSWORD)
     set_email(page, ada_email)
-    sign_up(page_b, bo)
+    sign_up(page_b, bo, PASSWORD)
     set_email(page_b, bo_email)
     set_email(page_b, "")  # Bo changes his mind: a removed address must leave nothing behind
     user_agent = page.evaluate("navigator.userAgent")
@@ -684,7 +650,7 @@ def test_no_address_agent_or_email_is_kept_export_is_whole_and_deletion_leaves_n
         remaining.pop(uid)
         member_page = page if name == ada else watched_page(browser, base_url, problems)
         if name != ada:
-            log_in(member_page, name, PASSWORD)
+            log_in(member_page, name, PASSWORD, next_url="/accounts/")
         check_export(uid, name, download_export(member_page))
         delete_account(member_page, PASSWORD)
         if member_page is not page:
