@@ -166,15 +166,14 @@ def rendered_topic_rows(topics) -> list[str]:
 # Other processes (the other daphne processes behind nginx) never show an old part again, but
 # would keep it in memory for up to KEPT_SECONDS. So after the commit the keys are also
 # published through the shared cache: a counter (FORGOTTEN_VERSION_KEY) counts the
-# publications (ordrom.cache_versions: drawn at random when missing), and publication N holds
-# its keys under FORGOTTEN_KEY % N for KEPT_SECONDS (after that, the parts have gone by
-# themselves). Each process reads the counter before it looks up a part (one cache round
-# trip, ``catch_up``) and forgets the keys of every
-# publication since the last it saw. When it cannot tell what it missed (a publication gone
-# or not yet written, too many at once, the counter lost with a restarted Redis), it forgets
-# every part it keeps: a forum page then renders its posts once more, and no word outlives
-# its post. While Redis is down nothing can be published, and other processes' copies go
-# within KEPT_SECONDS as before.
+# publications (a version of ordrom.cache_versions: drawn at random when missing), and
+# publication N holds its keys under FORGOTTEN_KEY % N for KEPT_SECONDS (after that, the parts
+# have gone by themselves). Each process reads the counter before it looks up a part (one
+# cache round trip, ``catch_up``) and forgets the keys of every publication since the last it
+# saw. When it cannot tell what it missed (a publication gone or not yet written, too many at
+# once, the counter lost with a restarted Redis), it forgets every part it keeps: a forum
+# page then renders its posts once more, and no word outlives its post. While Redis is down
+# nothing can be published, and other processes' copies go within KEPT_SECONDS as before.
 
 FORGOTTEN_VERSION_KEY = "forum:parts-forgotten"
 FORGOTTEN_KEY = "forum:parts-forgotten:%d"
@@ -189,14 +188,7 @@ _seen = [None]  # the last publication this process has caught up with
 
 def _publish(keys: list[str]) -> None:
     """Tell every process to forget *keys* (after the commit that took the words away)."""
-    try:
-        version = cache.incr(FORGOTTEN_VERSION_KEY)
-    except ValueError:  # lost with a restarted Redis: a new counter, drawn at random
-        cache_versions.current(FORGOTTEN_VERSION_KEY)
-        try:
-            version = cache.incr(FORGOTTEN_VERSION_KEY)
-        except ValueError:
-            return
+    version = cache_versions.bump(FORGOTTEN_VERSION_KEY)
     value = keys if len(keys) <= FORGOTTEN_KEYS_LIMIT else _ALL
     cache.set(FORGOTTEN_KEY % version, value, KEPT_SECONDS)
 
@@ -209,7 +201,7 @@ def catch_up() -> None:
         if version == seen:
             return
         _seen[0] = version
-    missed = version - seen if isinstance(version, int) and isinstance(seen, int) else 0
+    missed = 0 if seen is None else version - seen
     if not 0 < missed <= FORGOTTEN_CATCH_UP_LIMIT:
         # This process's first look (nothing kept yet), or the counter was lost with Redis
         # (drawn anew at random) or jumped: what was published meanwhile is unknown.

@@ -21,8 +21,11 @@ def current(key: str) -> int:
     return version
 
 
-def bump(key: str) -> None:
+def bump(key: str) -> int:
+    """Move *key* to a new version, and return it."""
     try:
-        cache.incr(key)
+        return cache.incr(key)
     except ValueError:
-        cache.set(key, secrets.randbits(48), None)
+        version = secrets.randbits(48)
+        cache.set(key, version, None)
+        return version
